@@ -1,0 +1,16 @@
+//! scaleplan: the exact math of scaling into and out of crypto futures positions.
+//!
+//! Pure and deterministic: no I/O, no clock, no platform dependency. Every computation uses checked
+//! [`rust_decimal::Decimal`] arithmetic and fails only through [`Error`]; it never panics, whatever it is given.
+#![deny(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+pub mod error;
+pub mod instrument;
+pub mod num;
+pub mod position;
+
+pub use error::{Error, Result};
+pub use instrument::{ContractKind, Instrument, Tier};
+pub use num::{Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Side};
+pub use position::{average_entry, Fill};
+pub use rust_decimal::Decimal;

@@ -1,0 +1,296 @@
+//! Exact numbers: checked decimal arithmetic that cannot panic, the validated newtypes user text becomes,
+//! and rounding to exchange steps with named strategies.
+
+use std::fmt;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A decimal computation that remembers whether any step overflowed or divided by zero.
+///
+/// rust_decimal's operators panic on overflow; these do not. Build an expression with [`calc`], then call
+/// [`Calc::get`] once to turn a failure into [`Error::Overflow`] naming what was computed:
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use scaleplan::num::calc;
+/// let avg = (calc(Decimal::from(10_000)) * Decimal::ONE + Decimal::from(26_000)) / Decimal::from(3);
+/// assert_eq!(avg.get("averageEntry")?, Decimal::from(12_000));
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calc(Option<Decimal>);
+
+/// Starts a checked computation from `value`.
+pub fn calc(value: Decimal) -> Calc {
+    Calc(Some(value))
+}
+
+impl Calc {
+    /// The result, or [`Error::Overflow`] naming `context` when a step overflowed or divided by zero.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when any step of the computation failed.
+    pub fn get(self, context: &str) -> Result<Decimal> {
+        self.0.ok_or_else(|| Error::overflow(context))
+    }
+
+    /// The result, if every step succeeded.
+    pub fn ok(self) -> Option<Decimal> {
+        self.0
+    }
+
+    /// The absolute value.
+    #[must_use]
+    pub fn abs(self) -> Self {
+        Self(self.0.map(|d| d.abs()))
+    }
+}
+
+impl From<Decimal> for Calc {
+    fn from(value: Decimal) -> Self {
+        calc(value)
+    }
+}
+
+macro_rules! checked_op {
+    ($trait:ident, $method:ident, $checked:ident) => {
+        impl $trait<Calc> for Calc {
+            type Output = Calc;
+            fn $method(self, rhs: Calc) -> Calc {
+                Calc(match (self.0, rhs.0) {
+                    (Some(a), Some(b)) => a.$checked(b),
+                    _ => None,
+                })
+            }
+        }
+        impl $trait<Decimal> for Calc {
+            type Output = Calc;
+            fn $method(self, rhs: Decimal) -> Calc {
+                Calc(self.0.and_then(|a| a.$checked(rhs)))
+            }
+        }
+    };
+}
+checked_op!(Add, add, checked_add);
+checked_op!(Sub, sub, checked_sub);
+checked_op!(Mul, mul, checked_mul);
+checked_op!(Div, div, checked_div);
+
+impl Neg for Calc {
+    type Output = Calc;
+    fn neg(self) -> Calc {
+        Calc(self.0.map(|d| -d))
+    }
+}
+
+/// Sums decimals without panicking.
+///
+/// # Errors
+/// [`Error::Overflow`] naming `context` when the sum leaves the decimal range.
+pub fn sum<I: IntoIterator<Item = Decimal>>(values: I, context: &str) -> Result<Decimal> {
+    values.into_iter().try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v).ok_or_else(|| Error::overflow(context)))
+}
+
+/// How a value is brought onto a step grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Toward negative infinity (quantities are floored to the step so a total is never exceeded).
+    Down,
+    /// Toward positive infinity.
+    Up,
+    /// To the nearest step, halves away from zero (what a trader expects: 2.345 at 0.01 gives 2.35).
+    Nearest,
+}
+
+impl Round {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Self::Down => RoundingStrategy::ToNegativeInfinity,
+            Self::Up => RoundingStrategy::ToPositiveInfinity,
+            Self::Nearest => RoundingStrategy::MidpointAwayFromZero,
+        }
+    }
+}
+
+/// Rounds `value` to a multiple of `step` (a tick size or quantity step, not a number of decimals).
+/// A zero step leaves the value as it is.
+///
+/// # Errors
+/// [`Error::Overflow`] naming `context` when the value is too large for the step.
+pub fn round_to_step(value: Decimal, step: Decimal, how: Round, context: &str) -> Result<Decimal> {
+    if step.is_zero() {
+        return Ok(value);
+    }
+    let steps = (calc(value) / step.abs()).get(context)?;
+    (calc(steps.round_dp_with_strategy(0, how.strategy())) * step.abs()).get(context).map(|d| d.normalize())
+}
+
+/// Rounds to `dp` decimal places with a named strategy.
+pub fn round_dp(value: Decimal, dp: u32, how: Round) -> Decimal {
+    value.round_dp_with_strategy(dp, how.strategy()).normalize()
+}
+
+/// Parses user text as an exact decimal: plain digits, an optional sign and one decimal point.
+///
+/// Refuses `1e5`, `1_000`, thousands separators and anything past 28 significant digits rather than rounding it.
+///
+/// # Errors
+/// [`Error::Invalid`] naming `field` when the text is not such a number.
+pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid(field, "is required; enter a number like 65000.5"));
+    }
+    let plain = trimmed
+        .strip_prefix(['-', '+'])
+        .unwrap_or(trimmed)
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    if !plain || trimmed.matches('.').count() > 1 || !trimmed.chars().any(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(field, format!("`{trimmed}` is not a number; use digits and one `.`, like 65000.5")));
+    }
+    Decimal::from_str_exact(trimmed.trim_start_matches('+'))
+        .map(|d| d.normalize())
+        .map_err(|_| Error::invalid(field, "has too many digits; at most 28 significant digits are allowed"))
+}
+
+macro_rules! newtype {
+    ($(#[$doc:meta])* $name:ident, $check:expr, $allowed:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(Decimal);
+
+        impl $name {
+            #[doc = concat!("A ", stringify!($name), " if `value` ", $allowed, ".")]
+            ///
+            /// # Errors
+            /// [`Error::Invalid`] naming `field` otherwise.
+            pub fn new(field: &str, value: Decimal) -> Result<Self> {
+                let ok: fn(Decimal) -> bool = $check;
+                if ok(value) {
+                    Ok(Self(value.normalize()))
+                } else {
+                    Err(Error::invalid(field, $allowed))
+                }
+            }
+
+            /// Parses user text (see [`parse_decimal`]) and checks the range.
+            ///
+            /// # Errors
+            /// [`Error::Invalid`] naming `field` when the text is not a number or out of range.
+            pub fn parse(field: &str, text: &str) -> Result<Self> {
+                Self::new(field, parse_decimal(field, text)?)
+            }
+
+            /// The exact value.
+            pub fn get(self) -> Decimal {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Error;
+            /// Parses without a field name: serde adds the path (see [`Error::within`]).
+            fn try_from(text: String) -> Result<Self> {
+                Self::parse("", &text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0.to_string()
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(text: &str) -> Result<Self> {
+                Self::parse("", text)
+            }
+        }
+    };
+}
+
+newtype!(
+    /// A price: strictly positive.
+    Price, |d| d > Decimal::ZERO, "must be above 0"
+);
+newtype!(
+    /// A position or order size (base units for linear contracts, contracts for inverse): strictly positive.
+    Quantity, |d| d > Decimal::ZERO, "must be above 0"
+);
+newtype!(
+    /// A size, step or amount that may be zero but not negative (a minimum notional, a wallet, a tick size).
+    NonNegative, |d| d >= Decimal::ZERO, "must be 0 or more"
+);
+newtype!(
+    /// Leverage: from 1× to 1000×.
+    Leverage, |d| d >= Decimal::ONE && d <= Decimal::ONE_THOUSAND, "must be from 1 to 1000"
+);
+newtype!(
+    /// A rate as a fraction (0.0004 is 0.04 %); fees may be negative (maker rebates) but above -1 and below 1.
+    Rate, |d| d > Decimal::NEGATIVE_ONE && d < Decimal::ONE, "must be a fraction above -1 and below 1 (0.0004 is 0.04 %)"
+);
+newtype!(
+    /// A maintenance-margin rate as a fraction: from 0 up to, not including, 1.
+    MarginRate, |d| d >= Decimal::ZERO && d < Decimal::ONE, "must be a fraction from 0 up to 1 (0.004 is 0.4 %)"
+);
+
+/// Which way the position makes money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Side {
+    /// Profits when the price rises.
+    Long,
+    /// Profits when the price falls.
+    Short,
+}
+
+impl Side {
+    /// +1 for a long, -1 for a short: the `side` of the exchanges' formulas.
+    pub fn sign(self) -> Decimal {
+        match self {
+            Self::Long => Decimal::ONE,
+            Self::Short => Decimal::NEGATIVE_ONE,
+        }
+    }
+
+    /// The other side.
+    #[must_use]
+    pub fn opposite(self) -> Self {
+        match self {
+            Self::Long => Self::Short,
+            Self::Short => Self::Long,
+        }
+    }
+
+    /// Rounding for a liquidation estimate that errs toward the entry (up for a long, down for a short),
+    /// so the price shown is never further away than the exact one.
+    pub fn conservative_liquidation(self) -> Round {
+        match self {
+            Self::Long => Round::Up,
+            Self::Short => Round::Down,
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Long => "long",
+            Self::Short => "short",
+        })
+    }
+}
