@@ -8,6 +8,7 @@ pub mod error;
 pub mod instrument;
 pub mod num;
 pub mod position;
+pub mod presets;
 
 pub use error::{Error, Result};
 pub use instrument::{ContractKind, Instrument, Tier};
