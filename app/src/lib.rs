@@ -89,10 +89,11 @@ pub fn App() -> impl IntoView {
 }
 
 /// The editable fills: one row of labelled price and quantity inputs per fill, with a message under each bad field.
-///
-/// Props: `rows`, the fills as typed (the table edits them in place).
 #[component]
-pub fn FillTable(rows: RwSignal<Vec<FillText>>) -> impl IntoView {
+pub fn FillTable(
+    /// The fills as typed; the table edits them in place.
+    rows: RwSignal<Vec<FillText>>,
+) -> impl IntoView {
     let count = move || rows.with(Vec::len);
     view! {
         <fieldset class="sp-fills">
@@ -109,21 +110,54 @@ pub fn FillTable(rows: RwSignal<Vec<FillText>>) -> impl IntoView {
 #[component]
 fn FillRow(rows: RwSignal<Vec<FillText>>, index: usize) -> impl IntoView {
     let text = move || rows.with(|r| r.get(index).cloned().unwrap_or(FillText { price: String::new(), quantity: String::new() }));
-    let check = move || check_fill(index + 1, &text());
-    let price_id = format!("fill-{index}-price");
-    let quantity_id = format!("fill-{index}-quantity");
+    let check = Memo::new(move |_| check_fill(index + 1, &text()));
     view! {
         <div class="sp-row">
-            <label for=price_id.clone()>{format!("Fill {} price", index + 1)}</label>
-            <input id=price_id type="text" inputmode="decimal" autocomplete="off"
-                prop:value=move || text().price
-                on:input=move |ev| { let v = event_target_value(&ev); rows.update(|r| if let Some(row) = r.get_mut(index) { row.price = v; }); } />
-            <span class="sp-error" role="alert">{move || check().price_error.unwrap_or_default()}</span>
-            <label for=quantity_id.clone()>{format!("Fill {} quantity", index + 1)}</label>
-            <input id=quantity_id type="text" inputmode="decimal" autocomplete="off"
-                prop:value=move || text().quantity
-                on:input=move |ev| { let v = event_target_value(&ev); rows.update(|r| if let Some(row) = r.get_mut(index) { row.quantity = v; }); } />
-            <span class="sp-error" role="alert">{move || check().quantity_error.unwrap_or_default()}</span>
+            <TextField
+                id=format!("fill-{index}-price")
+                label=format!("Fill {} price", index + 1)
+                value=Signal::derive(move || text().price)
+                error=Signal::derive(move || check.get().price_error)
+                on_input=move |v| rows.update(|r| if let Some(row) = r.get_mut(index) { row.price = v; })
+            />
+            <TextField
+                id=format!("fill-{index}-quantity")
+                label=format!("Fill {} quantity", index + 1)
+                value=Signal::derive(move || text().quantity)
+                error=Signal::derive(move || check.get().quantity_error)
+                on_input=move |v| rows.update(|r| if let Some(row) = r.get_mut(index) { row.quantity = v; })
+            />
+        </div>
+    }
+}
+
+/// A labelled decimal input with its message underneath; an invalid input is marked `aria-invalid` and described
+/// by the message.
+#[component]
+pub fn TextField(
+    /// The input's id (the label points at it).
+    id: String,
+    /// The visible label.
+    label: String,
+    /// The text as typed.
+    #[prop(into)]
+    value: Signal<String>,
+    /// The message when the text is invalid.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Called with the new text on every keystroke.
+    on_input: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="sp-field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input(event_target_value(&ev)) />
+            <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
         </div>
     }
 }

@@ -1,0 +1,28 @@
+// Writes package.json for the wasm-pack output so the npm package is named `scaleplan` (the crate is scaleplan-wasm).
+// Usage: node scripts/npm-package.mjs <package dir>
+import { readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.argv[2];
+const root = new URL("..", import.meta.url).pathname;
+const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+const version = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/s.exec(cargo)?.[1];
+if (!version) throw new Error("no [workspace.package] version in Cargo.toml");
+const files = readdirSync(dir).filter((f) => /^scaleplan(_bg)?\.(js|wasm|d\.ts)$|^scaleplan_bg\.wasm\.d\.ts$/.test(f));
+const pkg = {
+  name: "scaleplan",
+  version,
+  description: "Exact position-scaling math for crypto futures (average entry, margin, leverage, liquidation), in WebAssembly",
+  license: "MIT OR Apache-2.0",
+  type: "module",
+  main: "scaleplan.js",
+  module: "scaleplan.js",
+  types: "scaleplan.d.ts",
+  exports: { ".": { types: "./scaleplan.d.ts", default: "./scaleplan.js" }, "./scaleplan_bg.wasm": "./scaleplan_bg.wasm" },
+  files: [...files, "README.md"],
+  sideEffects: ["./snippets/*"],
+  keywords: ["crypto", "futures", "liquidation", "position-sizing", "wasm", "decimal"],
+};
+writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+writeFileSync(join(dir, "README.md"), readFileSync(join(root, "crates/scaleplan-wasm/README.md"), "utf8"));
+console.log(`    wrote ${join(dir, "package.json")} (scaleplan ${version})`);

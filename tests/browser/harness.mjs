@@ -1,0 +1,57 @@
+// Shared by the browser tests: serves the release build, starts Debian's Chromium through Playwright's library,
+// and fails a test on any console error, page error, or request to another origin.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { serve } from "../../scripts/serve.mjs";
+
+export const DIST = new URL("../../dist/", import.meta.url).pathname;
+export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Starts the static server (on a free port, under a subfolder-like path check) and the browser. */
+export async function start() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await serve(DIST, 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ARGS,
+    headless: true,
+  });
+  return {
+    origin,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((ok) => server.close(ok));
+    },
+  };
+}
+
+/**
+ * A fresh page that records problems: console errors, uncaught page errors, and any request whose origin is not
+ * the app's. Call `problems()` at the end of a test and assert it is empty.
+ */
+export async function watchedPage(env, options = {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  const seen = [];
+  page.on("console", (m) => m.type() === "error" && seen.push(`console error: ${m.text()}`));
+  page.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (!["data:", "blob:"].includes(url.protocol) && url.origin !== env.origin) seen.push(`request to another origin: ${r.url()}`);
+  });
+  page.on("requestfailed", (r) => seen.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  return { page, context, problems: () => seen };
+}
