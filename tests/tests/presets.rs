@@ -1,0 +1,278 @@
+//! The bundled instrument presets: every one parses, is dated and cited, and its tier table is internally
+//! consistent (contiguous brackets, rising rates, falling leverage, maintenance margin continuous at every
+//! boundary). Parse errors of edited presets name the entry.
+
+use scaleplan::presets::{self, parse_presets, Preset, MODELS};
+use scaleplan::{ContractKind, Decimal, Error, Result, Tier};
+
+fn all() -> Result<Vec<Preset>> {
+    let list = presets::presets()?;
+    assert!(!list.is_empty(), "no bundled presets");
+    Ok(list)
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap_or_else(|e| unreachable!("{text}: {e}"))
+}
+
+/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, a range `a..b` of those, or `undated`.
+fn is_as_of(text: &str) -> bool {
+    let date = |d: &str| {
+        let parts: Vec<&str> = d.split('-').collect();
+        let widths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+        matches!(widths.as_slice(), [4] | [4, 2] | [4, 2, 2])
+            && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+    };
+    text == "undated" || text.split("..").all(date) && text.split("..").count() <= 2
+}
+
+fn tiers_of(preset: &Preset) -> &[Tier] {
+    &preset.instrument.tiers
+}
+
+#[test]
+fn every_bundled_preset_parses_and_names_are_unique() -> Result<()> {
+    let list = all()?;
+    let mut names: Vec<String> = list.iter().map(|p| p.name().to_ascii_lowercase()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), list.len(), "duplicate exchange/symbol pairs");
+    for p in &list {
+        assert_eq!(p.symbol, p.instrument.symbol, "{}: preset and instrument symbols differ", p.name());
+    }
+    Ok(())
+}
+
+#[test]
+fn every_preset_is_dated_and_cited() -> Result<()> {
+    for p in all()? {
+        let name = p.name();
+        assert!(is_as_of(&p.as_of), "{name}: asOf `{}` is not a date, range or `undated`", p.as_of);
+        assert!(!p.source.trim().is_empty(), "{name}: no source");
+        assert!(!p.notes.trim().is_empty(), "{name}: no notes");
+        let fees = p.fees_source.as_ref();
+        assert!(fees.is_some_and(|f| is_as_of(&f.as_of) && !f.source.trim().is_empty()), "{name}: fees not cited");
+        // A tier table needs its own citation; a preset without one must say why in its notes.
+        match (&p.tiers_source, tiers_of(&p).is_empty()) {
+            (Some(t), false) => {
+                assert!(is_as_of(&t.as_of) && !t.source.trim().is_empty(), "{name}: tiers not cited")
+            }
+            (None, true) => assert!(p.notes.contains("No tiers"), "{name}: no tiers and no note saying why"),
+            (Some(_), true) => unreachable!("{name}: tier citation without tiers"),
+            (None, false) => unreachable!("{name}: tiers without a citation"),
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn models_are_known_and_match_the_exchange() -> Result<()> {
+    for p in all()? {
+        assert!(MODELS.contains(&p.model.as_str()), "{}: model {}", p.name(), p.model);
+        assert_eq!(p.model, p.exchange, "{}: every bundled exchange uses its own model", p.name());
+    }
+    Ok(())
+}
+
+#[test]
+fn each_exchange_has_btc_and_eth() -> Result<()> {
+    let list = all()?;
+    for exchange in MODELS {
+        for base in ["BTC", "ETH"] {
+            assert!(
+                list.iter().any(|p| p.exchange == exchange && p.symbol.starts_with(base)),
+                "{exchange} has no {base} preset"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn grids_and_minimums_are_usable() -> Result<()> {
+    for p in all()? {
+        let i = &p.instrument;
+        let name = p.name();
+        assert!(i.tick_size.get() > Decimal::ZERO, "{name}: tick size");
+        assert!(i.quantity_step.get() > Decimal::ZERO, "{name}: quantity step");
+        assert!(i.min_quantity.get() > Decimal::ZERO, "{name}: minimum quantity");
+        assert!(
+            (i.min_quantity.get() % i.quantity_step.get()).is_zero(),
+            "{name}: minimum quantity is off the quantity grid"
+        );
+        assert!(i.maker_fee.get() >= Decimal::ZERO && i.maker_fee.get() <= i.taker_fee.get(), "{name}: fees");
+    }
+    Ok(())
+}
+
+/// Binance, Bybit and Hyperliquid publish brackets as `previous cap < notional <= cap`, so each floor is
+/// exactly the previous cap and only the last tier may be unbounded.
+#[test]
+fn tiers_are_contiguous_from_zero() -> Result<()> {
+    for p in all()? {
+        let tiers = tiers_of(&p);
+        let Some(first) = tiers.first() else { continue };
+        assert!(first.notional_floor.get().is_zero(), "{}: first tier starts above 0", p.name());
+        for (n, t) in tiers.iter().enumerate() {
+            let cap = t.notional_cap.map(|c| c.get());
+            let last = n + 1 == tiers.len();
+            assert!(cap.is_some() || last, "{} tier {n}: only the last tier may be unbounded", p.name());
+            assert!(cap.is_none_or(|c| c > t.notional_floor.get()), "{} tier {n}: empty range", p.name());
+        }
+        for (n, pair) in tiers.windows(2).enumerate() {
+            if let [below, above] = pair {
+                assert_eq!(
+                    below.notional_cap.map(|c| c.get()),
+                    Some(above.notional_floor.get()),
+                    "{} tier {}: floor is not the previous cap",
+                    p.name(),
+                    n + 1
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn rates_rise_and_leverage_falls_with_notional() -> Result<()> {
+    for p in all()? {
+        for (n, pair) in tiers_of(&p).windows(2).enumerate() {
+            if let [below, above] = pair {
+                let tier = n + 1;
+                assert!(
+                    above.maintenance_margin_rate > below.maintenance_margin_rate,
+                    "{} tier {tier}: rate does not rise",
+                    p.name()
+                );
+                assert!(above.max_leverage < below.max_leverage, "{} tier {tier}: leverage does not fall", p.name());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `amount(n) = amount(n-1) + floor(n) * (rate(n) - rate(n-1))`, which makes
+/// `notional * rate - amount` take the same value on both sides of every boundary.
+#[test]
+fn maintenance_margin_is_continuous_at_every_boundary() -> Result<()> {
+    for p in all()? {
+        let tiers = tiers_of(&p);
+        if let Some(first) = tiers.first() {
+            assert!(first.maintenance_amount.get().is_zero(), "{}: first tier has a maintenance amount", p.name());
+        }
+        for (n, pair) in tiers.windows(2).enumerate() {
+            if let [below, above] = pair {
+                let floor = above.notional_floor.get();
+                let (r0, r1) = (below.maintenance_margin_rate.get(), above.maintenance_margin_rate.get());
+                let (a0, a1) = (below.maintenance_amount.get(), above.maintenance_amount.get());
+                assert_eq!(a1, a0 + floor * (r1 - r0), "{} tier {}: maintenance amount", p.name(), n + 1);
+                assert_eq!(floor * r0 - a0, floor * r1 - a1, "{} tier {}: jump at the boundary", p.name(), n + 1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hyperliquid: the maintenance rate is half the initial margin rate at the tier's maximum leverage.
+#[test]
+fn hyperliquid_maintenance_is_half_the_initial_margin_at_max_leverage() -> Result<()> {
+    let list = all()?;
+    let hyperliquid: Vec<&Preset> = list.iter().filter(|p| p.exchange == "hyperliquid").collect();
+    assert!(!hyperliquid.is_empty());
+    for p in hyperliquid {
+        assert!(!tiers_of(p).is_empty(), "{}: no tiers", p.name());
+        for t in tiers_of(p) {
+            let two = Decimal::TWO;
+            assert_eq!(t.maintenance_margin_rate.get() * two * t.max_leverage.get(), Decimal::ONE, "{}", p.name());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn inverse_presets_carry_their_contract_size() -> Result<()> {
+    let expected = [("binance", "BTCUSD_PERP", "100"), ("bybit", "BTCUSD", "1")];
+    for (exchange, symbol, size) in expected {
+        let p = presets::preset(exchange, symbol)?;
+        let contract = p.as_ref().map(|p| p.instrument.contract);
+        assert!(
+            matches!(contract, Some(ContractKind::Inverse { contract_size }) if contract_size.get() == dec(size)),
+            "{exchange} {symbol}: {contract:?}"
+        );
+    }
+    for p in all()? {
+        if p.symbol.ends_with("USDT") || p.symbol.ends_with("USDT-SWAP") || p.exchange == "hyperliquid" {
+            assert_eq!(p.instrument.contract, ContractKind::Linear, "{}", p.name());
+        }
+    }
+    Ok(())
+}
+
+/// OKX trades contracts (ctVal 0.01 BTC, 0.1 ETH; lotSz = minSz = 0.1 contract in the cited snapshot); the
+/// preset holds base units, as the core's linear quantity is.
+#[test]
+fn okx_contract_rules_are_converted_to_base_units() -> Result<()> {
+    for (symbol, contract_value) in [("BTC-USDT-SWAP", "0.01"), ("ETH-USDT-SWAP", "0.1")] {
+        let p = presets::preset("okx", symbol)?;
+        let base = dec("0.1") * dec(contract_value);
+        let rules = p.as_ref().map(|p| (p.instrument.quantity_step.get(), p.instrument.min_quantity.get()));
+        assert_eq!(rules, Some((base, base)), "okx {symbol}");
+    }
+    Ok(())
+}
+
+#[test]
+fn lookup_ignores_case_and_misses_cleanly() -> Result<()> {
+    let found = presets::preset("Binance", "btcusdt")?;
+    assert_eq!(found.map(|p| (p.exchange, p.symbol)), Some(("binance".to_owned(), "BTCUSDT".to_owned())));
+    assert_eq!(presets::preset("binance", "DOGEUSDT")?, None);
+    assert_eq!(presets::preset("kraken", "BTCUSDT")?, None);
+    Ok(())
+}
+
+/// Presets are data a user copies and edits: what is written out reads back the same.
+#[test]
+fn presets_round_trip_through_json() -> Result<()> {
+    let list = all()?;
+    let text = serde_json::to_string_pretty(&list).map_err(|e| Error::invalid("presets", e.to_string()))?;
+    assert_eq!(parse_presets(&text)?, list);
+    Ok(())
+}
+
+fn edited(change: impl FnOnce(&mut serde_json::Value)) -> Result<String> {
+    let list = all()?;
+    let mut value = serde_json::to_value(&list).map_err(|e| Error::invalid("presets", e.to_string()))?;
+    if let Some(first) = value.get_mut(0) {
+        change(first);
+    }
+    Ok(value.to_string())
+}
+
+fn field_of(result: Result<Vec<Preset>>) -> Option<String> {
+    match result {
+        Err(e @ Error::Invalid { .. }) => e.field().map(str::to_owned),
+        _ => None,
+    }
+}
+
+#[test]
+fn edited_presets_with_errors_are_refused_naming_the_entry() -> Result<()> {
+    assert_eq!(field_of(parse_presets("{}")), Some("presets".to_owned()));
+    assert_eq!(field_of(parse_presets("not json")), Some("presets".to_owned()));
+    assert_eq!(parse_presets("[]")?, Vec::new());
+
+    let negative_tick = edited(|p| p["instrument"]["tickSize"] = "-0.1".into())?;
+    assert_eq!(field_of(parse_presets(&negative_tick)), Some("presets[0] (binance BTCUSDT)".to_owned()));
+
+    // Decimals are strings: a JSON float would already have lost exactness.
+    let float_fee = edited(|p| p["instrument"]["takerFee"] = serde_json::json!(0.0005))?;
+    assert_eq!(field_of(parse_presets(&float_fee)), Some("presets[0] (binance BTCUSDT)".to_owned()));
+
+    let unknown_model = edited(|p| p["model"] = "deribit".into())?;
+    assert_eq!(field_of(parse_presets(&unknown_model)), Some("presets[0] (binance BTCUSDT).model".to_owned()));
+
+    let unnamed = edited(|p| p["symbol"] = serde_json::Value::Null)?;
+    assert_eq!(field_of(parse_presets(&unnamed)), Some("presets[0]".to_owned()));
+    Ok(())
+}
