@@ -26,6 +26,8 @@ const BUNDLED: &str = include_str!("../data/presets.json");
 /// Liquidation models a preset may name, one per exchange family of formulas
 /// (see `shared/reference/liquidation.md`): maintenance margin at the liquidation price (`binance`,
 /// `hyperliquid`), the same plus the taker fee (`okx`), or maintenance margin on the entry value (`bybit`).
+/// They are the serialized names of the liquidation engine's model enum, so a preset's `model` deserializes
+/// into it directly.
 pub const MODELS: [&str; 4] = ["binance", "bybit", "okx", "hyperliquid"];
 
 /// When a set of values was current and where it was published.
