@@ -7,7 +7,7 @@ use crate::num::{MarginRate, NonNegative, Leverage, Price, Rate};
 
 /// How a contract is margined and sized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum ContractKind {
     /// USDT/USDC-margined: size in base units (BTC), margin and PnL in the quote currency.
     Linear,

@@ -84,7 +84,7 @@ checked_op!(Div, div, checked_div);
 impl Neg for Calc {
     type Output = Calc;
     fn neg(self) -> Calc {
-        Calc(self.0.map(|d| -d))
+        Calc(self.0.and_then(|d| Decimal::ZERO.checked_sub(d)))
     }
 }
 
@@ -246,6 +246,15 @@ newtype!(
 newtype!(
     /// A maintenance-margin rate as a fraction: from 0 up to, not including, 1.
     MarginRate, |d| d >= Decimal::ZERO && d < Decimal::ONE, "must be a fraction from 0 up to 1 (0.004 is 0.4 %)"
+);
+newtype!(
+    /// A percentage of a whole, as the guide writes it (25 is 25 %): above 0 and at most 100.
+    Percent, |d| d > Decimal::ZERO && d <= Decimal::ONE_HUNDRED, "must be a percentage above 0 and at most 100 (25 is 25 %)"
+);
+newtype!(
+    /// A strictly positive amount or factor that is neither a price nor an order size: a notional, an account
+    /// balance, a sizing weight, a ratio.
+    Positive, |d| d > Decimal::ZERO, "must be above 0"
 );
 
 /// Which way the position makes money.
