@@ -4,11 +4,13 @@
 //! [`rust_decimal::Decimal`] arithmetic and fails only through [`Error`]; it never panics, whatever it is given.
 #![deny(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub mod candles;
 pub mod error;
 pub mod instrument;
 pub mod num;
 pub mod position;
 pub mod presets;
+pub mod time;
 
 pub use error::{Error, Result};
 pub use instrument::{ContractKind, Instrument, Tier};
