@@ -6,6 +6,7 @@
 
 pub mod candles;
 pub mod error;
+pub mod impact;
 pub mod instrument;
 pub mod num;
 pub mod position;

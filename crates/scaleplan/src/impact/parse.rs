@@ -1,0 +1,143 @@
+//! Reading a depth snapshot pasted as text: the public order-book responses of Binance, Bybit and OKX, told apart
+//! by their shape.
+//!
+//! Layouts, from the exchanges' API documentation:
+//! - Binance spot `GET /api/v3/depth` and USDⓈ-M futures `GET /fapi/v1/depth`: `{"lastUpdateId": 1027024,
+//!   "bids": [["4.00000000", "431.00000000"]], "asks": [["4.00000200", "12.00000000"]]}`, futures adding `"E"` and
+//!   `"T"` times (developers.binance.com, "Order Book");
+//! - Bybit v5 `GET /v5/market/orderbook`: `{"retCode": 0, "retMsg": "OK", "result": {"s": "BTCUSDT", "b": [["65485.47",
+//!   "47.081829"]], "a": [["65557.7", "16.606555"]], "ts": .., "u": .., "seq": .., "cts": ..}, "time": ..}`, bids
+//!   descending and asks ascending (bybit-exchange.github.io/docs/v5/market/orderbook);
+//! - OKX `GET /api/v5/market/books`: `{"code": "0", "msg": "", "data": [{"asks": [["411.8", "10", "0", "4"]],
+//!   "bids": [..], "ts": ".."}]}`, each level price, size, a deprecated field always `"0"`, and the number of orders
+//!   (okx.com/docs-v5, "GET / Order book"; sizes are contracts for derivatives).
+//!
+//! Prices and sizes must be decimal strings, as all three send them; a JSON number is refused rather than read
+//! through a float. Errors name the field as it appears in the pasted JSON: `result.a[3][0]: must be above 0`.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::impact::book::{Layout, Level, OrderBook, ParsedBook, MAX_LEVELS};
+use crate::num::{Price, Quantity};
+
+const EXPECTED: &str = "paste the JSON of Binance GET /api/v3/depth or /fapi/v1/depth, Bybit GET /v5/market/orderbook \
+                        or OKX GET /api/v5/market/books as it is";
+
+/// Reads a depth snapshot, detecting the exchange from the layout.
+///
+/// ```
+/// use scaleplan::impact::{parse_depth, Layout};
+/// let parsed = parse_depth(r#"{"lastUpdateId": 1, "bids": [["99.5", "2"]], "asks": [["100.5", "1"]]}"#)?;
+/// assert_eq!(parsed.layout, Layout::Binance);
+/// assert_eq!(parsed.book.mid().map(|m| m.to_string()), Some("100".to_owned()));
+///
+/// let error = parse_depth(r#"{"retCode": 0, "result": {"b": [], "a": [["100.5", "-1"]]}}"#).err();
+/// assert_eq!(error.map(|e| e.to_string()).as_deref(), Some("result.a[0][1]: must be above 0"));
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Invalid`] naming the field when the text is not JSON, is none of the layouts, carries an exchange
+/// error code, or holds a level that is not a `[price, size]` pair of positive decimal strings; the errors of
+/// [`OrderBook::from_levels`] otherwise.
+pub fn parse_depth(text: &str) -> Result<ParsedBook> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("book", format!("is not valid JSON ({e}); {EXPECTED}")))?;
+    let Value::Object(root) = value else {
+        return Err(Error::invalid("book", format!("must be a JSON object; {EXPECTED}")));
+    };
+    if let Some(data) = root.get("data") {
+        return okx(&root, data);
+    }
+    if let Some(result) = root.get("result") {
+        check_bybit_code(&root)?;
+        let Value::Object(result) = result else {
+            return Err(Error::invalid("result", "must be an object holding `b` and `a`"));
+        };
+        return sides(result, "b", "a", "result.", Layout::Bybit);
+    }
+    if root.contains_key("b") || root.contains_key("a") {
+        return sides(&root, "b", "a", "", Layout::Bybit);
+    }
+    if root.contains_key("bids") || root.contains_key("asks") {
+        let layout = if root.contains_key("lastUpdateId") { Layout::Binance } else { Layout::BidsAsks };
+        return sides(&root, "bids", "asks", "", layout);
+    }
+    Err(Error::invalid("book", format!("has no bids and asks; {EXPECTED}")))
+}
+
+fn okx(root: &Map<String, Value>, data: &Value) -> Result<ParsedBook> {
+    if let Some(code) = root.get("code") {
+        if code.as_str() != Some("0") {
+            let message = root.get("msg").and_then(Value::as_str).unwrap_or("");
+            return Err(Error::invalid(
+                "code",
+                format!("OKX answered with error {code} {message}").trim_end().to_owned(),
+            ));
+        }
+    }
+    let Value::Array(entries) = data else {
+        return Err(Error::invalid("data", "must be a list holding one book"));
+    };
+    match entries.first() {
+        Some(Value::Object(entry)) => sides(entry, "bids", "asks", "data[0].", Layout::Okx),
+        Some(_) => Err(Error::invalid("data[0]", "must be an object holding `bids` and `asks`")),
+        None => Err(Error::invalid("data", "is empty: the exchange returned no book")),
+    }
+}
+
+fn check_bybit_code(root: &Map<String, Value>) -> Result<()> {
+    match root.get("retCode") {
+        None => Ok(()),
+        Some(code) if code.as_i64() == Some(0) => Ok(()),
+        Some(code) => {
+            let message = root.get("retMsg").and_then(Value::as_str).unwrap_or("");
+            Err(Error::invalid("retCode", format!("Bybit answered with error {code} {message}").trim_end().to_owned()))
+        }
+    }
+}
+
+fn sides(obj: &Map<String, Value>, bids: &str, asks: &str, prefix: &str, layout: Layout) -> Result<ParsedBook> {
+    let bids = side(obj.get(bids), &format!("{prefix}{bids}"))?;
+    let asks = side(obj.get(asks), &format!("{prefix}{asks}"))?;
+    OrderBook::assemble(bids, asks, layout)
+}
+
+fn side(value: Option<&Value>, path: &str) -> Result<Vec<Level>> {
+    let Some(value) = value else {
+        return Err(Error::invalid(path, "is missing; expected a list of [price, size] pairs"));
+    };
+    let Value::Array(entries) = value else {
+        return Err(Error::invalid(path, "must be a list of [price, size] pairs"));
+    };
+    if entries.len() > MAX_LEVELS {
+        return Err(Error::invalid(
+            path,
+            format!("has {} levels; at most {MAX_LEVELS} are allowed, trim the snapshot", entries.len()),
+        ));
+    }
+    entries.iter().enumerate().map(|(i, entry)| level(entry, &format!("{path}[{i}]"))).collect()
+}
+
+fn level(entry: &Value, path: &str) -> Result<Level> {
+    let pair = match entry {
+        Value::Array(items) => items.get(0..2),
+        _ => None,
+    };
+    let Some([price, size]) = pair else {
+        return Err(Error::invalid(path, "must be a [price, size] pair"));
+    };
+    let price_path = format!("{path}[0]");
+    let size_path = format!("{path}[1]");
+    Ok(Level {
+        price: Price::parse(&price_path, decimal_text(price, &price_path)?)?,
+        size: Quantity::parse(&size_path, decimal_text(size, &size_path)?)?,
+    })
+}
+
+fn decimal_text<'a>(value: &'a Value, path: &str) -> Result<&'a str> {
+    value
+        .as_str()
+        .ok_or_else(|| Error::invalid(path, "must be a decimal string like \"65000.5\", as the exchanges send it"))
+}
