@@ -8,6 +8,7 @@ pub mod candles;
 pub mod error;
 pub mod impact;
 pub mod instrument;
+pub mod liquidation;
 pub mod num;
 pub mod position;
 pub mod presets;
