@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::impact::book::{BookSide, BookWarning, Layout, Level, OrderBook, ParsedBook};
-use crate::num::{calc, parse_decimal, round_to_step, sum, NonNegative, Price, Quantity, Round, Side};
+use crate::num::{calc, parse_decimal, round_dp, round_to_step, sum, NonNegative, Price, Quantity, Round, Side};
 use crate::position::Fill;
 
 /// Most tranches one comparison may split an order into.
@@ -224,8 +224,8 @@ fn check_tranche_count(count: usize) -> Result<()> {
     Ok(())
 }
 
-/// Splits `total` into `count` tranches that sum exactly to it: each `total / count` (rounded down to `step` when
-/// one is given), the last one taking what rounding left over.
+/// Splits `total` into `count` tranches that sum exactly to it: each `total / count` rounded down to `step` when one
+/// is given (else to 8 decimals more than the total has), the last one taking what rounding left over.
 ///
 /// ```
 /// use scaleplan::impact::split_equal;
@@ -247,6 +247,11 @@ pub fn split_equal(total: Quantity, count: u32, step: Option<Quantity>) -> Resul
     if let Some(step) = step {
         each = round_to_step(each, step.get(), Round::Down, "count")?;
     }
+    // At most 8 decimals more than the total, and at most 27 digits in all, so that the tranches add up exactly
+    // (a 28-digit decimal sum would round).
+    let whole_digits = u32::try_from(total.get().trunc().to_string().len()).unwrap_or(u32::MAX);
+    let decimals = total.get().scale().saturating_add(8).min(27_u32.saturating_sub(whole_digits));
+    let each = round_dp(each, decimals, Round::Down);
     let each = Quantity::new("count", each).map_err(|_| {
         Error::invalid("count", format!("is too many: a tranche of {total} / {count} rounds to nothing"))
     })?;
