@@ -1,0 +1,347 @@
+//! Invariants of the liquidation engine, for every model, contract kind and side: a long is liquidated below its
+//! entry and a short above; more wallet never brings the liquidation price closer; the liquidation price lies
+//! between the entry and the bankruptcy price; Binance's tier walk agrees with trying every tier and keeping the
+//! self-consistent one; and no input, however large, small or malformed, makes the calculator panic.
+
+use proptest::prelude::*;
+use scaleplan::liquidation::{
+    calculate, liquidation, Contract, Liquidation, LiquidationConfig, LiquidationInput, Maintenance, MarginMode, Model,
+    OtherPositions,
+};
+use scaleplan::{ContractKind, Decimal, Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Result, Side, Tier};
+
+const MODELS: [Model; 4] = [Model::Binance, Model::Bybit, Model::Okx, Model::Hyperliquid];
+
+/// A position and a flat maintenance schedule, with a wallet above the maintenance margin at entry.
+#[derive(Debug, Clone)]
+struct Case {
+    model: Model,
+    side: Side,
+    /// `None` for linear, the contract size for inverse.
+    contract_size: Option<Decimal>,
+    quantity: Decimal,
+    entry: Decimal,
+    rate: Decimal,
+    fee: Decimal,
+    /// Wallet beyond the maintenance margin at entry, as a fraction of the entry notional.
+    cushion: Decimal,
+}
+
+fn side() -> impl Strategy<Value = Side> {
+    prop_oneof![Just(Side::Long), Just(Side::Short)]
+}
+
+fn contract_size() -> impl Strategy<Value = Option<Decimal>> {
+    prop_oneof![Just(None), Just(Some(Decimal::ONE)), Just(Some(Decimal::TEN)), Just(Some(Decimal::ONE_HUNDRED))]
+}
+
+/// Entries keep at most 8 decimals, so they lie on the grid the calculator rounds to.
+fn entry() -> impl Strategy<Value = Decimal> {
+    (1_i64..1_000_000_000, 0_u32..=8).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        proptest::sample::select(MODELS.to_vec()),
+        side(),
+        contract_size(),
+        (1_i64..100_000_000, 0_u32..=6).prop_map(|(m, s)| Decimal::new(m, s)),
+        entry(),
+        (0_i64..=1_000).prop_map(|bp| Decimal::new(bp, 4)),
+        (0_i64..=100).prop_map(|f| Decimal::new(f, 5)),
+        (1_i64..=20_000).prop_map(|c| Decimal::new(c, 4)),
+    )
+        .prop_map(|(model, side, contract_size, quantity, entry, rate, fee, cushion)| Case {
+            model,
+            side,
+            contract_size,
+            quantity,
+            entry,
+            rate,
+            fee: if model == Model::Okx { fee } else { Decimal::ZERO },
+            cushion,
+        })
+}
+
+impl Case {
+    fn kind(&self) -> Result<ContractKind> {
+        Ok(match self.contract_size {
+            None => ContractKind::Linear,
+            Some(size) => ContractKind::Inverse { contract_size: Price::new("contractSize", size)? },
+        })
+    }
+
+    /// Notional at entry in the wallet's unit: quote for linear, coin for inverse.
+    fn entry_notional(&self) -> Decimal {
+        match self.contract_size {
+            None => self.quantity * self.entry,
+            Some(size) => self.quantity * size / self.entry,
+        }
+    }
+
+    fn wallet(&self) -> Decimal {
+        self.entry_notional() * (self.rate + self.fee + self.cushion)
+    }
+
+    fn config(&self, wallet: Decimal, maintenance: Maintenance) -> Result<LiquidationConfig> {
+        Ok(LiquidationConfig {
+            model: self.model,
+            contract: self.kind()?,
+            mode: MarginMode::Isolated,
+            side: self.side,
+            quantity: Quantity::new("quantity", self.quantity)?,
+            entry: Price::new("entryPrice", self.entry)?,
+            wallet: NonNegative::new("walletBalance", wallet)?,
+            maintenance,
+            others: OtherPositions::default(),
+            taker_fee: if self.model == Model::Okx { Some(Rate::new("takerFeeRate", self.fee)?) } else { None },
+            tick_size: None,
+        })
+    }
+
+    fn flat(&self) -> Result<Maintenance> {
+        Ok(Maintenance::Flat {
+            rate: MarginRate::new("maintenanceMarginRate", self.rate)?,
+            amount: NonNegative::new("maintenanceAmount", Decimal::ZERO)?,
+        })
+    }
+
+    fn run(&self, wallet: Decimal) -> Result<Liquidation> {
+        liquidation(&self.config(wallet, self.flat()?)?)
+    }
+}
+
+/// How far `price` lies from the entry on the losing side; `None` (no price) is infinitely far.
+fn distance(side: Side, entry: Decimal, price: Option<Price>) -> Option<Decimal> {
+    price.map(|p| match side {
+        Side::Long => entry - p.get(),
+        Side::Short => p.get() - entry,
+    })
+}
+
+/// `a` is at least as far from the entry as `b` (`None` being infinitely far).
+fn at_least_as_far(a: Option<Decimal>, b: Option<Decimal>) -> bool {
+    match (a, b) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(a), Some(b)) => a >= b,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn a_long_liquidates_below_its_entry_and_a_short_above(case in case()) {
+        let result = case.run(case.wallet())?;
+        if let Some(price) = result.liquidation_price() {
+            match case.side {
+                Side::Long => prop_assert!(price.get() <= case.entry, "{price} above the entry {}", case.entry),
+                Side::Short => prop_assert!(price.get() >= case.entry, "{price} below the entry {}", case.entry),
+            }
+        }
+    }
+
+    #[test]
+    fn more_wallet_never_moves_liquidation_closer(case in case(), extra in (0_i64..=20_000).prop_map(|e| Decimal::new(e, 4))) {
+        let wallet = case.wallet();
+        let more = wallet + case.entry_notional() * extra;
+        let before = case.run(wallet)?;
+        let after = case.run(more)?;
+        let (near, far) = (
+            distance(case.side, case.entry, before.liquidation_price()),
+            distance(case.side, case.entry, after.liquidation_price()),
+        );
+        prop_assert!(at_least_as_far(far, near), "wallet {wallet} → {before:?}; wallet {more} → {after:?}");
+        let (near, far) = (
+            distance(case.side, case.entry, before.bankruptcy_price()),
+            distance(case.side, case.entry, after.bankruptcy_price()),
+        );
+        prop_assert!(at_least_as_far(far, near), "bankruptcy moved closer: {before:?} then {after:?}");
+    }
+
+    #[test]
+    fn liquidation_lies_between_entry_and_bankruptcy(case in case()) {
+        let result = case.run(case.wallet())?;
+        let liquidation = distance(case.side, case.entry, result.liquidation_price());
+        let bankruptcy = distance(case.side, case.entry, result.bankruptcy_price());
+        prop_assert!(liquidation.is_none_or(|d| d >= Decimal::ZERO), "{result:?}");
+        prop_assert!(at_least_as_far(bankruptcy, liquidation), "bankruptcy nearer than liquidation: {result:?}");
+    }
+
+    #[test]
+    fn hyperliquid_and_binance_agree_and_okx_without_fee_too(case in case()) {
+        let binance = Case { model: Model::Binance, fee: Decimal::ZERO, ..case.clone() };
+        let expected = binance.run(binance.wallet())?;
+        for model in [Model::Hyperliquid, Model::Okx] {
+            let other = Case { model, ..binance.clone() };
+            prop_assert_eq!(&other.run(binance.wallet())?, &expected, "{:?}", model);
+        }
+    }
+
+    #[test]
+    fn cross_margin_with_no_other_positions_is_isolated(case in case()) {
+        let isolated = case.config(case.wallet(), case.flat()?)?;
+        let cross = LiquidationConfig { mode: MarginMode::Cross, ..isolated.clone() };
+        prop_assert_eq!(liquidation(&cross)?, liquidation(&isolated)?);
+    }
+
+    #[test]
+    fn the_tier_walk_keeps_the_self_consistent_tier(
+        case in case(),
+        widths in proptest::collection::vec(1_i64..=100, 0..5),
+        steps in proptest::collection::vec(5_i64..=200, 5),
+        first in 10_i64..=100,
+    ) {
+        let case = Case { model: Model::Binance, fee: Decimal::ZERO, ..case };
+        let tiers = continuous_tiers(case.entry_notional(), &widths, &steps, first)?;
+        let top = tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or_default();
+        let wallet = case.entry_notional() * (top + case.cushion);
+        let result = liquidation(&case.config(wallet, Maintenance::Tiers(tiers.clone()))?)?;
+
+        let oracle = try_every_tier(&case, wallet, &tiers);
+        match (result.tier(), oracle) {
+            (None, None) => prop_assert!(result.liquidation_price().is_none(), "{result:?}"),
+            (Some(tier), Some((notionals, consistent))) => {
+                prop_assert!(consistent.contains(&tier), "tier {tier} is not self-consistent: {consistent:?} ({result:?})");
+                let flat = price_at(&case, notionals.get(tier).copied().unwrap_or_default());
+                prop_assert_eq!(result.liquidation_price().map(Price::get), flat, "{:?}", result);
+            }
+            (tier, oracle) => prop_assert!(false, "walk {tier:?} but trying every tier gives {oracle:?}"),
+        }
+    }
+
+    /// Arbitrary decimals, huge and tiny, valid or not, through the calculator: an answer or an error, never a panic.
+    #[test]
+    fn no_input_panics(
+        model in proptest::sample::select(MODELS.to_vec()),
+        inverse in any::<bool>(),
+        side in side(),
+        numbers in proptest::collection::vec(any_decimal_text(), 10),
+        tiers in proptest::collection::vec(proptest::collection::vec(any_decimal_text(), 4), 0..4),
+        use_tiers in any::<bool>(),
+    ) {
+        let text = |i: usize| numbers.get(i).cloned().unwrap_or_default();
+        let some = |i: usize| Some(text(i)).filter(|t| !t.is_empty());
+        let tiers = tiers
+            .iter()
+            .map(|t| {
+                let cell = |i: usize| t.get(i).cloned().unwrap_or_default();
+                Some(Tier {
+                    notional_floor: cell(0).parse().ok()?,
+                    notional_cap: cell(1).parse().ok(),
+                    maintenance_margin_rate: cell(2).parse().ok()?,
+                    maintenance_amount: cell(3).parse().ok()?,
+                    max_leverage: Leverage::new("maxLeverage", Decimal::TEN).ok()?,
+                })
+            })
+            .collect::<Option<Vec<Tier>>>();
+        let input = LiquidationInput {
+            model,
+            contract: if inverse { Contract::Inverse } else { Contract::Linear },
+            side,
+            quantity: text(0),
+            entry_price: text(1),
+            wallet_balance: text(2),
+            maintenance_margin_rate: if use_tiers { None } else { some(3) },
+            maintenance_amount: some(4),
+            tiers: if use_tiers { tiers } else { None },
+            contract_size: if inverse { some(5) } else { None },
+            margin_mode: None,
+            other_maintenance_margin: some(6),
+            other_unrealized_pnl: some(7),
+            taker_fee_rate: if model == Model::Okx { some(8) } else { None },
+            tick_size: some(9),
+        };
+        let _ = calculate(&input);
+    }
+}
+
+/// Decimal text across the whole range: tiny and huge magnitudes, extreme mantissas, signs, and some non-numbers.
+fn any_decimal_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (any::<i64>(), 0_u32..=28).prop_map(|(m, s)| Decimal::new(m, s).to_string()),
+        2 => (any::<i128>(), 0_u32..=28).prop_map(|(m, s)| {
+            let bounded = m % 79_228_162_514_264_337_593_543_950_335_i128;
+            Decimal::try_from_i128_with_scale(bounded, s).map(|d| d.to_string()).unwrap_or_default()
+        }),
+        2 => (1_i64..=1_000, 0_u32..=8).prop_map(|(m, s)| Decimal::new(m, s).to_string()),
+        1 => prop_oneof![
+            Just("79228162514264337593543950335".to_owned()),
+            Just("0.0000000000000000000000000001".to_owned()),
+            Just("0".to_owned()),
+            Just("-0".to_owned()),
+            Just(String::new()),
+            Just("1e5".to_owned()),
+            Just("NaN".to_owned()),
+        ],
+    ]
+}
+
+/// Tiers whose maintenance margin is continuous (`cum(n) = cum(n−1) + floor(n)·(rate(n) − rate(n−1))`), with floors
+/// spread around the entry notional so that positions cross tiers on the way to liquidation.
+fn continuous_tiers(entry_notional: Decimal, widths: &[i64], steps: &[i64], first: i64) -> Result<Vec<Tier>> {
+    let mut floors = vec![Decimal::ZERO];
+    let mut floor = Decimal::ZERO;
+    for width in widths {
+        floor += entry_notional * Decimal::new(*width, 2);
+        floors.push(floor);
+    }
+    let mut tiers = Vec::new();
+    let (mut rate, mut amount) = (Decimal::new(first, 4), Decimal::ZERO);
+    for (index, floor) in floors.iter().enumerate() {
+        if index > 0 {
+            let step = Decimal::new(steps.get(index).copied().unwrap_or(5), 4);
+            amount += *floor * step;
+            rate += step;
+        }
+        tiers.push(Tier {
+            notional_floor: NonNegative::new("notionalFloor", *floor)?,
+            notional_cap: floors.get(index + 1).map(|cap| NonNegative::new("notionalCap", *cap)).transpose()?,
+            maintenance_margin_rate: MarginRate::new("maintenanceMarginRate", rate)?,
+            maintenance_amount: NonNegative::new("maintenanceAmount", amount)?,
+            max_leverage: Leverage::new("maxLeverage", Decimal::TEN)?,
+        });
+    }
+    Ok(tiers)
+}
+
+/// Binance's rule stated directly: solve with every tier's rate and amount, and list the tiers whose range holds
+/// the notional they give. Returns each tier's notional and the consistent indices; `None` when no tier gives a
+/// positive notional inside its range (no liquidation price).
+fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<Decimal>, Vec<usize>)> {
+    let lean = match (case.side, case.contract_size) {
+        (Side::Long, None) | (Side::Short, Some(_)) => Decimal::ONE,
+        (Side::Short, None) | (Side::Long, Some(_)) => Decimal::NEGATIVE_ONE,
+    };
+    let entry_notional = case.entry_notional();
+    let last = tiers.len().saturating_sub(1);
+    let notionals: Vec<Decimal> = tiers
+        .iter()
+        .map(|t| {
+            (wallet - lean * entry_notional + t.maintenance_amount.get()) / (t.maintenance_margin_rate.get() - lean)
+        })
+        .collect();
+    let consistent: Vec<usize> = tiers
+        .iter()
+        .zip(&notionals)
+        .enumerate()
+        .filter(|(index, (tier, notional))| {
+            let floor = if *index == 0 { Decimal::ZERO } else { tier.notional_floor.get() };
+            **notional > Decimal::ZERO
+                && **notional >= floor
+                && (*index == last || tier.notional_cap.is_none_or(|cap| **notional <= cap.get()))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    (!consistent.is_empty()).then_some((notionals, consistent))
+}
+
+/// The calculator's rounding of the price at `notional`: toward the entry, to 8 places.
+fn price_at(case: &Case, notional: Decimal) -> Option<Decimal> {
+    let exact = match case.contract_size {
+        None => notional / case.quantity,
+        Some(size) => case.quantity * size / notional,
+    };
+    Some(scaleplan::num::round_dp(exact, 8, case.side.conservative_liquidation()))
+}
