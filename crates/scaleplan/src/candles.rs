@@ -408,14 +408,16 @@ pub fn detect(text: &str) -> Result<Layout> {
         },
         Some('{') => {
             let top: TopLevel<'_> = serde_json::from_str(body).map_err(json_error)?;
-            match (top.result, top.data) {
-                (Some(_), _) => Ok(Layout::BybitJson),
-                (None, Some(_)) => Ok(Layout::OkxJson),
-                (None, None) => Err(Error::invalid(
+            if top.result.is_some() || top.ret_code.is_some() {
+                Ok(Layout::BybitJson)
+            } else if top.data.is_some() || top.code.is_some() {
+                Ok(Layout::OkxJson)
+            } else {
+                Err(Error::invalid(
                     "candles",
                     "is a JSON object with neither `result` (Bybit v5 /v5/market/kline) nor `data` (OKX v5 \
                      /api/v5/market/candles); paste the whole response",
-                )),
+                ))
             }
         }
         Some(_) => {
@@ -819,11 +821,15 @@ fn binance_cells<'t>(row: usize, cells: Vec<Cow<'t, str>>) -> Result<RawCandle<'
     }
 }
 
-/// The top-level names that tell Bybit from OKX.
+/// The top-level names that tell Bybit (`retCode`, `result`) from OKX (`code`, `data`), even in an error response.
 #[derive(Deserialize)]
 struct TopLevel<'a> {
+    #[serde(borrow, rename = "retCode")]
+    ret_code: Option<&'a RawValue>,
     #[serde(borrow)]
     result: Option<&'a RawValue>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
@@ -870,6 +876,12 @@ fn check_status(status: Option<&RawValue>, message: Option<&str>, name: &str, ok
 
 /// The elements of a top-level JSON array, unparsed.
 fn json_rows(text: &str) -> Result<Vec<&RawValue>> {
+    if text.trim_start().starts_with('{') {
+        return Err(Error::invalid(
+            "candles",
+            "is a JSON object, not an array of candles; a Bybit or OKX response is read with its own layout",
+        ));
+    }
     serde_json::from_str(text).map_err(json_error)
 }
 

@@ -1,0 +1,182 @@
+//! Price-history parsing against real exchange snippets (tests/data/candles, sources in its README.md) and the
+//! shipped samples in data/. One `check` per data file row; expected values were read off the fixtures by eye.
+
+use scaleplan::candles::{
+    detect, parse, parse_as, sample_btc_monthly, Candle, Candles, Layout, SAMPLE_BTC_MONTHLY_CSV,
+};
+use scaleplan::time::format_utc;
+use scaleplan::Decimal;
+use scaleplan_tests::{data_file, repo_root, rows};
+
+#[test]
+fn fixtures_parse_to_what_their_sources_show() {
+    let cases = data_file("candles/cases.txt");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (line, cells) in rows(&cases) {
+        if let Err(problem) = check_case(&cells) {
+            failures.push(format!("cases.txt line {line}: {problem}"));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{} of {checked} fixtures failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, 14, "cases.txt should list every parsing fixture");
+}
+
+/// `file | layout | rows | first time | last time | first close | last close | first volume`.
+fn check_case(cells: &[String]) -> Result<(), String> {
+    let [file, layout, count, first_time, last_time, first_close, last_close, first_volume] = cells else {
+        return Err(format!("expected 8 cells, found {}", cells.len()));
+    };
+    let text = data_file(&format!("candles/{file}"));
+    let layout: Layout = layout.parse().map_err(|e| format!("{e}"))?;
+    let detected = detect(&text).map_err(|e| format!("{file}: detect: {e}"))?;
+    if detected != layout {
+        return Err(format!("{file}: detected {detected:?}, expected {layout:?}"));
+    }
+    let candles = parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    if parse_as(layout, &text).as_ref() != Ok(&candles) {
+        return Err(format!("{file}: naming the layout gave another result than detecting it"));
+    }
+    let (Some(first), Some(last)) = (candles.first(), candles.last()) else {
+        return Err(format!("{file}: no candles"));
+    };
+    let volume = first.volume().map_or_else(|| "-".to_owned(), |v| v.to_string());
+    let actual = [
+        candles.len().to_string(),
+        format_utc(first.time()),
+        format_utc(last.time()),
+        first.close().to_string(),
+        last.close().to_string(),
+        volume,
+    ];
+    let expected = [count, first_time, last_time, first_close, last_close, first_volume];
+    let names = ["rows", "first time", "last time", "first close", "last close", "first volume"];
+    for ((name, actual), expected) in names.iter().zip(&actual).zip(expected) {
+        if actual != expected {
+            return Err(format!("{file}: {name} is {actual}, expected {expected}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn refused_fixtures_name_the_row_and_column() {
+    let cases = data_file("candles/errors.txt");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (line, cells) in rows(&cases) {
+        let [file, layout, expected] = cells.as_slice() else {
+            failures.push(format!("errors.txt line {line}: expected 3 cells, found {}", cells.len()));
+            continue;
+        };
+        let text = data_file(&format!("candles/{file}"));
+        let result = match layout.as_str() {
+            "detect" => parse(&text),
+            named => match named.parse::<Layout>() {
+                Ok(layout) => parse_as(layout, &text),
+                Err(e) => Err(e),
+            },
+        };
+        match result {
+            Err(e) if e.to_string() == *expected => {}
+            Err(e) => failures.push(format!("errors.txt line {line}: {file}: error\n  {e}\nexpected\n  {expected}")),
+            Ok(c) => {
+                failures.push(format!("errors.txt line {line}: {file}: parsed {} candles, expected an error", c.len()))
+            }
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{} of {checked} rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, 9, "errors.txt should list every refused fixture");
+}
+
+#[test]
+fn a_headered_binance_file_named_as_headerless_skips_its_header() {
+    let text = data_file("candles/binance_um_futures_1m_2023.csv");
+    let named = parse_as(Layout::BinanceCsv, &text);
+    assert_eq!(named, parse(&text));
+    assert_eq!(named.map(|c| c.len()), Ok(1));
+}
+
+fn read(path: &str) -> String {
+    let path = repo_root().join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap_or_default()
+}
+
+/// `b` within `percent` % of `a`.
+fn near(a: Decimal, b: Decimal, percent: u32) -> bool {
+    (a - b).abs() * Decimal::ONE_HUNDRED <= a.abs() * Decimal::from(percent)
+}
+
+#[test]
+fn shipped_samples_parse_with_plausible_properties() -> Result<(), String> {
+    // Monthly BTC/USD 2012–2024 (backtesting 0.6.6), embedded in the core.
+    assert_eq!(SAMPLE_BTC_MONTHLY_CSV, read("data/btcusd-monthly/BTCUSD.csv"), "the embedded sample is the data/ file");
+    let monthly = sample_btc_monthly().map_err(|e| format!("monthly sample: {e}"))?;
+    assert_eq!(monthly.len(), 156);
+    assert_eq!(monthly.first().map(|c| format_utc(c.time())), Some("2012-01-31T00:00:00Z".into()));
+    assert_eq!(monthly.last().map(|c| format_utc(c.time())), Some("2024-12-31T00:00:00Z".into()));
+    assert_eq!(monthly.last().map(|c| c.close().to_string()), Some("93381".into()));
+    for pair in monthly.as_slice().windows(2) {
+        let [a, b] = pair else { continue };
+        let days = (b.time() - a.time()) / 86_400_000;
+        assert!(
+            (28..=31).contains(&days),
+            "{} to {}: {days} days, not one month",
+            format_utc(a.time()),
+            format_utc(b.time())
+        );
+    }
+    assert!(monthly.iter().all(|c| c.close().get() >= dec("4") && c.close().get() <= dec("110000")));
+
+    // Daily Binance BTCUSDT perpetual 2024, a test and replay sample (not embedded).
+    let daily =
+        parse(&read("data/btcusdt-perp-1d-2024/BTCUSDT-1d-2024.csv")).map_err(|e| format!("daily sample: {e}"))?;
+    assert_eq!(daily.len(), 366);
+    assert_eq!(daily.first().map(|c| format_utc(c.time())), Some("2024-01-01T00:00:00Z".into()));
+    assert_eq!(daily.last().map(|c| format_utc(c.time())), Some("2024-12-31T00:00:00Z".into()));
+    assert_eq!(daily.first().map(|c| c.close().to_string()), Some("44230.2".into()));
+    assert_eq!(daily.last().map(|c| c.close().to_string()), Some("93548.9".into()));
+    for pair in daily.as_slice().windows(2) {
+        let [a, b] = pair else { continue };
+        assert_eq!(b.time() - a.time(), 86_400_000, "a day is missing after {}", format_utc(a.time()));
+        assert!(
+            (a.close().get() - b.open().get()).abs() * dec("1000") <= a.close().get(),
+            "{}: open {} is not within 0.1 % of the previous close {}",
+            format_utc(b.time()),
+            b.open(),
+            a.close()
+        );
+    }
+    assert!(daily.iter().all(|c| c.close().get() >= dec("39000") && c.close().get() <= dec("107000")));
+
+    // Two independent sources agree: each 2024 month's close in the monthly index is within 3 % of the perpetual's
+    // last daily close of that month (a transcription error in either file would show here).
+    let months_2024: Vec<&Candle> = monthly.iter().filter(|c| format_utc(c.time()).starts_with("2024-")).collect();
+    assert_eq!(months_2024.len(), 12);
+    for month in months_2024 {
+        let day = daily.iter().find(|d| d.time() == month.time());
+        assert!(
+            day.is_some_and(|d| near(month.close().get(), d.close().get(), 3)),
+            "{}: monthly close {} vs daily close {:?}",
+            format_utc(month.time()),
+            month.close(),
+            day.map(|d| d.close())
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn shipped_samples_survive_a_csv_round_trip() {
+    for text in [SAMPLE_BTC_MONTHLY_CSV.to_owned(), read("data/btcusdt-perp-1d-2024/BTCUSDT-1d-2024.csv")] {
+        let candles = parse(&text);
+        let again = candles.as_ref().map(Candles::to_csv).map(|csv| parse(&csv));
+        assert_eq!(again, candles.as_ref().map(|c| Ok(c.clone())));
+    }
+}
