@@ -236,25 +236,24 @@ pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
     };
     frame.check_entry(config, available, entry_tier, fee)?;
 
-    // Binance and Hyperliquid look the tier up at the liquidation price; the others keep the entry tier.
-    let at_liquidation =
-        matches!((config.model, &config.maintenance), (Model::Binance | Model::Hyperliquid, Maintenance::Tiers(_)));
-    let (notional, applied) = match (config.model, &config.maintenance) {
+    let (liquidation_price, applied) = match (config.model, &config.maintenance) {
+        // Binance and Hyperliquid look the tier up at the liquidation price: no price, no tier.
         (Model::Binance | Model::Hyperliquid, Maintenance::Tiers(tiers)) => match frame.walk(tiers, available)? {
-            Some((notional, applied)) => (Some(notional), Some(applied)),
+            Some((notional, applied)) => match frame.price(notional, config, "liquidationPrice")? {
+                Some(price) => (Some(price), Some(applied)),
+                None => (None, None),
+            },
             None => (None, None),
         },
-        (Model::Bybit, _) => (Some(frame.entry_value_root(available, entry_tier)?), Some(entry_tier)),
+        (Model::Bybit, _) => {
+            let notional = frame.entry_value_root(available, entry_tier)?;
+            (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
+        }
         (Model::Okx | Model::Binance | Model::Hyperliquid, _) => {
-            let (rate, amount) = (entry_tier.rate.get(), entry_tier.amount.get());
-            (Some(frame.root(available, rate, amount, fee)?), Some(entry_tier))
+            let notional = frame.root(available, entry_tier.rate.get(), entry_tier.amount.get(), fee)?;
+            (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
         }
     };
-    let liquidation_price = match notional {
-        Some(notional) => frame.price(notional, config, "liquidationPrice")?,
-        None => None,
-    };
-    let applied = if at_liquidation && liquidation_price.is_none() { None } else { applied };
 
     let bankrupt_equity = (calc(config.wallet.get()) + config.others.unrealized_pnl).get("bankruptcyPrice")?;
     let bankruptcy_notional =
