@@ -49,15 +49,17 @@ pub enum Model {
     /// Source: Bybit help "Liquidation Price (USDT Contract)" (long 1 BTC at 10,000 with 50× and MMR 0.5 % →
     /// 9,850) and "Liquidation Price Calculation under Isolated Mode (Unified Trading Account)" for inverse
     /// contracts. The tier is the one at the entry notional: the formula measures maintenance on the entry value,
-    /// so the position's value never moves into another risk-limit tier as the price moves.
+    /// so the tier is looked up at that same value.
     Bybit,
     /// Liquidation when the margin ratio reaches 100 % with the taker fee of closing added to the maintenance rate:
     /// Binance's equation with `MMR + takerFeeRate` in place of `MMR`. Linear long `(q·E − M)/(q·(1 − MMR − fee))`,
     /// short `(q·E + M)/(q·(1 + MMR + fee))`.
     ///
-    /// Source: OKX help "Isolated margin mode" (margin ratio = equity / (maintenance margin + fees)) and freqtrade's
-    /// generic `dry_run_liquidation_price` (`freqtrade/exchange/exchange.py`). The tier is the one at the entry
-    /// notional: OKX sizes its position tiers by the number of contracts held, which the price does not change.
+    /// Source: OKX help "Tiered maintenance margin ratio rules" (forced liquidation when the margin ratio falls to
+    /// 100 %: equity at or below the maintenance margin plus fees) and freqtrade's generic
+    /// `dry_run_liquidation_price` (`freqtrade/exchange/exchange.py`). The tier is the one at the entry notional:
+    /// OKX bounds its position tiers by position size (`minSz`/`maxSz` of `GET /api/v5/public/position-tiers`),
+    /// which the price does not change.
     Okx,
     /// Binance's equation with Hyperliquid's margin-tier deductions: `liq = price − side·margin_available /
     /// size / (1 − l·side)`, `l` the maintenance rate, which rearranges to the same `N*` as Binance; tiers are
@@ -189,7 +191,8 @@ impl Liquidation {
 /// ```
 /// use scaleplan::liquidation::{liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
 /// use scaleplan::{ContractKind, Side};
-/// // Binance FAQ: cross wallet 500 USDT, long 0.02 BTC at 50,000, MMR 0.4 %, cum 0 → about 25,100.40.
+/// // Binance FAQ: cross wallet 500 USDT, long 0.02 BTC at 50,000, MMR 0.4 %, cum 0 → 25,100.4016…, which the FAQ
+/// // prints as 25,100.40; on a 0.01 tick it is rounded up, toward the entry, to 25,100.41.
 /// let config = LiquidationConfig {
 ///     model: Model::Binance,
 ///     contract: ContractKind::Linear,
