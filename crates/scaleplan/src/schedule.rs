@@ -1,0 +1,417 @@
+//! Time-based scaling (scaling guide §2.2.1, DCA on futures): tranches at a fixed interval from a UTC start,
+//! regardless of price, filled at the prices of a price path the caller supplies.
+//!
+//! The guide's example: 10 BTC-equivalent contracts over 5 days, 2 contracts every day at 09:00 UTC, is
+//! `{"start": "2024-05-01T09:00:00Z", "interval": "1d", "count": 5, "total": {"quantity": "10"}}` (the guide gives
+//! no date; any will do). Sizes, totals and rounding work as for price ladders ([`crate::ladder`]); the result is
+//! the same [`Ladder`], with the time on every rung.
+//!
+//! A tranche fills at the last price of the path at or before its time (a market order sent at that instant meets
+//! the last traded price), and the path must cover the tranche: a tranche before the first point or after the last
+//! one is an error naming it, never a silently stale price. Fill prices are used as the path gives them: they are
+//! observed trades, not orders, so they are not rounded to the tick.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::candles::{Candles, MAX_CANDLES};
+use crate::error::{Error, Result};
+use crate::instrument::Instrument;
+use crate::ladder::{size, Ladder, Level, RemainderPolicy, Sizes, Sizing, Total, MAX_RUNGS};
+use crate::num::{Price, Side};
+use crate::time::{format_utc, parse_utc, MAX_MS, MIN_MS};
+
+/// An instant in UTC, held as Unix milliseconds from 1970-01-01 to 9999-12-31.
+///
+/// Reads ISO-8601 UTC text (`2024-05-01T09:00:00Z`, the forms [`parse_utc`] accepts) or Unix milliseconds (a JSON
+/// integer, or text of digits); writes ISO-8601 text, `2024-05-01T09:00:00Z`.
+///
+/// ```
+/// use scaleplan::schedule::UtcTime;
+/// let t: UtcTime = "2024-05-01T09:00:00Z".parse()?;
+/// assert_eq!(t.millis(), 1_714_554_000_000);
+/// assert_eq!(UtcTime::from_millis("start", 1_714_554_000_000)?.to_string(), "2024-05-01T09:00:00Z");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UtcTime(i64);
+
+impl UtcTime {
+    /// The instant `ms` milliseconds after 1970-01-01T00:00:00Z.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when `ms` is outside 1970 to 9999.
+    pub fn from_millis(field: &str, ms: i64) -> Result<Self> {
+        if (MIN_MS..=MAX_MS).contains(&ms) {
+            Ok(Self(ms))
+        } else {
+            Err(Error::invalid(
+                field,
+                format!("must be a time from 1970 to 9999 (Unix milliseconds {MIN_MS} to {MAX_MS}), not {ms}"),
+            ))
+        }
+    }
+
+    /// Parses ISO-8601 UTC text or a whole number of Unix milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when the text is neither, or the instant is outside 1970 to 9999.
+    pub fn parse(field: &str, text: &str) -> Result<Self> {
+        let trimmed = text.trim();
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            let ms = trimmed.parse::<i64>().map_err(|_| {
+                Error::invalid(field, format!("`{trimmed}` is too large for Unix milliseconds; the latest is {MAX_MS}"))
+            })?;
+            return Self::from_millis(field, ms);
+        }
+        parse_utc(field, trimmed).map(Self)
+    }
+
+    /// Unix milliseconds.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for UtcTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_utc(self.0))
+    }
+}
+
+impl FromStr for UtcTime {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse("", text)
+    }
+}
+
+impl Serialize for UtcTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Expect;
+        impl Visitor<'_> for Expect {
+            type Value = UtcTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a UTC time as ISO-8601 text (2024-05-01T09:00:00Z) or Unix milliseconds")
+            }
+            fn visit_i64<E: de::Error>(self, ms: i64) -> std::result::Result<UtcTime, E> {
+                UtcTime::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, ms: u64) -> std::result::Result<UtcTime, E> {
+                let ms = i64::try_from(ms).unwrap_or(i64::MAX);
+                UtcTime::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<UtcTime, E> {
+                UtcTime::parse("", text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
+}
+
+/// Units an [`Interval`] is written in, largest first: weeks, days, hours, minutes, seconds, milliseconds.
+const UNITS: [(&str, i64); 6] =
+    [("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
+
+/// The time between two tranches: a positive whole number of milliseconds, at most the span of 1970–9999.
+///
+/// Reads a whole number with a unit, `1w`, `1d`, `12h`, `30m` (minutes), `15s`, `500ms`, or plain milliseconds
+/// (a JSON integer, or text of digits); writes the largest unit that divides it exactly (`86400000` is `1d`).
+///
+/// ```
+/// use scaleplan::schedule::Interval;
+/// let day: Interval = "1d".parse()?;
+/// assert_eq!(day.millis(), 86_400_000);
+/// assert_eq!(Interval::from_millis("interval", 5_400_000)?.to_string(), "90m");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval(i64);
+
+impl Interval {
+    /// An interval of `ms` milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` unless `ms` is above 0 and at most [`MAX_MS`].
+    pub fn from_millis(field: &str, ms: i64) -> Result<Self> {
+        if ms > 0 && ms <= MAX_MS {
+            Ok(Self(ms))
+        } else {
+            Err(Error::invalid(field, format!("must be above 0 and at most {MAX_MS} milliseconds, not {ms}")))
+        }
+    }
+
+    /// Parses `<whole number><unit>` (`w`, `d`, `h`, `m`, `s`, `ms`) or a whole number of milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when the text is not such an interval or it is out of range.
+    pub fn parse(field: &str, text: &str) -> Result<Self> {
+        let trimmed = text.trim();
+        let invalid = || {
+            Error::invalid(
+                field,
+                format!(
+                    "`{trimmed}` is not an interval; write a whole number and a unit, like 1d, 12h, 30m, 15s or 500ms"
+                ),
+            )
+        };
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, unit) = (trimmed.get(..digits).unwrap_or_default(), trimmed.get(digits..).unwrap_or_default());
+        if number.is_empty() {
+            return Err(invalid());
+        }
+        let scale = if unit.is_empty() {
+            1
+        } else {
+            UNITS.iter().find(|(name, _)| *name == unit).map(|(_, ms)| *ms).ok_or_else(invalid)?
+        };
+        let ms = number.parse::<i64>().ok().and_then(|n| n.checked_mul(scale)).unwrap_or(i64::MAX);
+        Self::from_millis(field, ms)
+    }
+
+    /// Milliseconds.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exact =
+            UNITS.iter().find_map(|(name, unit)| match (self.0.checked_rem(*unit), self.0.checked_div(*unit)) {
+                (Some(0), Some(count)) => Some((count, *name)),
+                _ => None,
+            });
+        match exact {
+            Some((count, name)) => write!(f, "{count}{name}"),
+            None => write!(f, "{}ms", self.0),
+        }
+    }
+}
+
+impl FromStr for Interval {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse("", text)
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Expect;
+        impl Visitor<'_> for Expect {
+            type Value = Interval;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an interval like \"1d\", \"12h\", \"30m\" or a whole number of milliseconds")
+            }
+            fn visit_i64<E: de::Error>(self, ms: i64) -> std::result::Result<Interval, E> {
+                Interval::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, ms: u64) -> std::result::Result<Interval, E> {
+                Interval::from_millis("", i64::try_from(ms).unwrap_or(i64::MAX)).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Interval, E> {
+                Interval::parse("", text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
+}
+
+/// One observed price at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePoint {
+    /// When the price was seen.
+    pub time: UtcTime,
+    /// The price.
+    pub price: Price,
+}
+
+/// Prices over time, in strictly increasing time order: where time-based tranches get their fill prices.
+///
+/// In JSON, an array of points: `[{"time": "2024-05-01T09:00:00Z", "price": "64000"}, …]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<PricePoint>", into = "Vec<PricePoint>")]
+pub struct PricePath(Vec<PricePoint>);
+
+impl TryFrom<Vec<PricePoint>> for PricePath {
+    type Error = Error;
+    fn try_from(points: Vec<PricePoint>) -> Result<Self> {
+        Self::new(points)
+    }
+}
+
+impl From<PricePath> for Vec<PricePoint> {
+    fn from(path: PricePath) -> Self {
+        path.0
+    }
+}
+
+impl PricePath {
+    /// A path through `points`, which must be in strictly increasing time order (they are never sorted: a path
+    /// out of order is more likely a wrong input than one to repair silently).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on `path` when there are no points or more than [`MAX_CANDLES`]; on `path[i].time`
+    /// when a time repeats or goes backwards.
+    pub fn new(points: Vec<PricePoint>) -> Result<Self> {
+        if points.is_empty() {
+            return Err(Error::invalid("path", "must hold at least one price point"));
+        }
+        if points.len() > MAX_CANDLES {
+            return Err(Error::invalid("path", format!("must hold at most {MAX_CANDLES} price points")));
+        }
+        for (i, pair) in points.windows(2).enumerate() {
+            if let [earlier, later] = pair {
+                if later.time <= earlier.time {
+                    return Err(Error::invalid(
+                        format!("path[{}].time", i.saturating_add(1)),
+                        format!(
+                            "{} must be after path[{i}].time ({}); points go in increasing time order",
+                            later.time, earlier.time
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self(points))
+    }
+
+    /// The closes of `candles` of length `interval`, each at the instant its candle closes (open time +
+    /// interval): the last price traded before that instant.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on `interval` when a candle would close after 9999; otherwise as [`PricePath::new`].
+    pub fn from_candles(candles: &Candles, interval: Interval) -> Result<Self> {
+        let points = candles
+            .iter()
+            .map(|candle| {
+                let close = candle.time().checked_add(interval.millis()).unwrap_or(i64::MAX);
+                Ok(PricePoint { time: UtcTime::from_millis("interval", close)?, price: candle.close() })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Self::new(points)
+    }
+
+    /// The points, oldest first.
+    pub fn points(&self) -> &[PricePoint] {
+        &self.0
+    }
+
+    /// The last price at or before `time`, or `None` when `time` is before the first point or after the last.
+    pub fn price_at(&self, time: UtcTime) -> Option<Price> {
+        if self.0.last().is_none_or(|last| time > last.time) {
+            return None;
+        }
+        let after = self.0.partition_point(|p| p.time <= time);
+        after.checked_sub(1).and_then(|i| self.0.get(i)).map(|p| p.price)
+    }
+}
+
+/// A time-based scale-in: `count` tranches `interval` apart from `start`, sized like a ladder.
+///
+/// In JSON: `{"start": "2024-05-01T09:00:00Z", "interval": "1d", "count": 5, "total": {"quantity": "10"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleSpec {
+    /// Time of the first tranche.
+    pub start: UtcTime,
+    /// Time between tranches.
+    pub interval: Interval,
+    /// Number of tranches, from 1 to [`MAX_RUNGS`].
+    pub count: u32,
+    /// How sizes vary from the first tranche to the last; equal when left out.
+    #[serde(default)]
+    pub sizes: Sizes,
+    /// The total to spread.
+    pub total: Total,
+    /// What to do with what flooring to the step leaves over.
+    #[serde(default)]
+    pub remainder: RemainderPolicy,
+}
+
+/// The times of the tranches of `spec`: `start + i·interval`.
+///
+/// ```
+/// use scaleplan::schedule::{schedule_times, ScheduleSpec};
+/// let spec: ScheduleSpec = serde_json::from_str(
+///     r#"{"start": "2024-05-01T09:00:00Z", "interval": "1d", "count": 3, "total": {"quantity": "6"}}"#,
+/// ).map_err(|e| scaleplan::Error::invalid("entries", e.to_string()))?;
+/// let times: Vec<String> = schedule_times(&spec)?.iter().map(|t| t.to_string()).collect();
+/// assert_eq!(times, ["2024-05-01T09:00:00Z", "2024-05-02T09:00:00Z", "2024-05-03T09:00:00Z"]);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Invalid`] on `count` outside 1 to [`MAX_RUNGS`], or on `interval` when a tranche would fall after 9999.
+pub fn schedule_times(spec: &ScheduleSpec) -> Result<Vec<UtcTime>> {
+    let count = usize::try_from(spec.count).unwrap_or(usize::MAX);
+    if !(1..=MAX_RUNGS).contains(&count) {
+        return Err(Error::invalid("count", format!("must be from 1 to {MAX_RUNGS}")));
+    }
+    (0..spec.count)
+        .map(|i| {
+            let ms = spec
+                .interval
+                .millis()
+                .checked_mul(i64::from(i))
+                .and_then(|offset| spec.start.millis().checked_add(offset));
+            ms.filter(|ms| *ms <= MAX_MS).map(UtcTime).ok_or_else(|| {
+                Error::invalid(
+                    "interval",
+                    format!("puts tranches[{i}] after {}; shorten the interval or the count", format_utc(MAX_MS)),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Builds the schedule `spec` describes for a `side` position on `instrument`, filling each tranche at the last
+/// price of `path` at or before its time.
+///
+/// # Errors
+/// As [`schedule_times`]; [`Error::Invalid`] on `sizes.custom` when it does not hold one weight per tranche, on
+/// `path` naming the first tranche the path does not cover, and on `total` as for
+/// [`build_ladder`](crate::ladder::build_ladder); [`Error::Overflow`] when the numbers leave the decimal range.
+pub fn build_schedule(spec: &ScheduleSpec, side: Side, instrument: &Instrument, path: &PricePath) -> Result<Ladder> {
+    let times = schedule_times(spec)?;
+    let weights = spec.sizes.weights(times.len()).map_err(|e| e.within("sizes"))?;
+    let levels = times
+        .iter()
+        .zip(weights)
+        .enumerate()
+        .map(|(i, (time, weight))| {
+            let price = path.price_at(*time).ok_or_else(|| uncovered(i, *time, path))?;
+            Ok(Level { price, weight, leverage: None, time: Some(*time) })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    size(levels, Sizing::Total(&spec.total), side, instrument, spec.remainder)
+}
+
+/// The error for tranche `index` at `time`, which `path` does not cover.
+fn uncovered(index: usize, time: UtcTime, path: &PricePath) -> Error {
+    let span = match (path.points().first(), path.points().last()) {
+        (Some(first), Some(last)) => format!("the path runs from {} to {}", first.time, last.time),
+        _ => String::from("the path is empty"),
+    };
+    Error::invalid(
+        "path",
+        format!("has no price for tranches[{index}] at {time}; {span}; extend the path or move the schedule"),
+    )
+}

@@ -1,0 +1,101 @@
+//! Soft problems: what a plan should be told about but may still go ahead with, returned as data next to the
+//! result rather than as an [`Error`](crate::Error) (a rung below the exchange minimum, liquidation before the stop).
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// What kind of soft problem a [`Warning`] reports.
+///
+/// The whole set lives here so every module draws from one list and the app can translate or style each kind;
+/// new kinds may be added, hence `#[non_exhaustive]`. Serialized as camelCase strings (`belowMinNotional`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A rung's quantity rounds down to 0 at the exchange's quantity step, so there is nothing to place.
+    ZeroQuantity,
+    /// A rung's rounded quantity is below the exchange's minimum order quantity (Binance `LOT_SIZE.minQty`,
+    /// Bybit `minOrderQty`); the exchange would reject the order.
+    BelowMinQuantity,
+    /// A rung's rounded order value is below the exchange's minimum notional (Binance `MIN_NOTIONAL`, Bybit
+    /// `minNotionalValue`, Hyperliquid's minimum order value); the exchange would reject the order.
+    BelowMinNotional,
+    /// Two rungs round to the same price at the tick size: the ladder is finer than the price grid.
+    DuplicatePrice,
+    /// The position is liquidated before its stop-loss is reached, so the stop never limits the loss.
+    LiquidationBeforeStop,
+    /// The distance between the liquidation price and the stop (or the current price) is thin relative to
+    /// normal volatility; a wick could liquidate the position (guide §4.3: keep a buffer).
+    ThinMarginBuffer,
+    /// The leverage asked for is above the maximum of the maintenance-margin tier the position's notional falls in.
+    LeverageAboveTierMax,
+    /// The stop-loss is on the profit side of an entry (above a long's entry, below a short's), so it would
+    /// close the position at a gain or trigger at once.
+    StopOnWrongSide,
+    /// The loss at the stop, fees included, exceeds the risk budget (guide §2.1: the maximum loss accepted).
+    RiskAboveBudget,
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ZeroQuantity => "zeroQuantity",
+            Self::BelowMinQuantity => "belowMinQuantity",
+            Self::BelowMinNotional => "belowMinNotional",
+            Self::DuplicatePrice => "duplicatePrice",
+            Self::LiquidationBeforeStop => "liquidationBeforeStop",
+            Self::ThinMarginBuffer => "thinMarginBuffer",
+            Self::LeverageAboveTierMax => "leverageAboveTierMax",
+            Self::StopOnWrongSide => "stopOnWrongSide",
+            Self::RiskAboveBudget => "riskAboveBudget",
+        })
+    }
+}
+
+/// One soft problem: its kind, the tranche (rung) it concerns if any, and a message for a person.
+///
+/// `tranche` is the 0-based index of the rung in the result (`rungs[2]`), the same index field paths use;
+/// messages name it the same way. Serialized as `{"tranche": 2, "kind": "belowMinNotional", "message": "…"}`,
+/// without `tranche` when the warning concerns the whole plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tranche: Option<usize>,
+    kind: WarningKind,
+    message: String,
+}
+
+impl Warning {
+    /// A warning about the plan as a whole.
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+        Self { tranche: None, kind, message: message.into() }
+    }
+
+    /// A warning about the rung at 0-based `index`.
+    pub fn on_tranche(index: usize, kind: WarningKind, message: impl Into<String>) -> Self {
+        Self { tranche: Some(index), kind, message: message.into() }
+    }
+
+    /// The 0-based index of the rung concerned, if the warning concerns one.
+    pub fn tranche(&self) -> Option<usize> {
+        self.tranche
+    }
+
+    /// What kind of problem it is.
+    pub fn kind(&self) -> WarningKind {
+        self.kind
+    }
+
+    /// What is wrong, for a person: lowercase, no trailing period.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
