@@ -95,7 +95,7 @@ impl fmt::Display for BookWarning {
                 write!(f, "{}: were not ordered best first and have been sorted", side.field())
             }
             Self::MergedDuplicates { side, count } => {
-                write!(f, "{}: {count} levels repeated a price and were merged into the first", side.field())
+                write!(f, "{}: {count} repeated price levels were merged into the first at their price", side.field())
             }
             Self::Crossed { best_bid, best_ask } => write!(
                 f,

@@ -71,10 +71,8 @@ fn okx(root: &Map<String, Value>, data: &Value) -> Result<ParsedBook> {
     if let Some(code) = root.get("code") {
         if code.as_str() != Some("0") {
             let message = root.get("msg").and_then(Value::as_str).unwrap_or("");
-            return Err(Error::invalid(
-                "code",
-                format!("OKX answered with error {code} {message}").trim_end().to_owned(),
-            ));
+            let problem = format!("OKX answered with error {} {message}", plain(code));
+            return Err(Error::invalid("code", problem.trim_end()));
         }
     }
     let Value::Array(entries) = data else {
@@ -93,7 +91,8 @@ fn check_bybit_code(root: &Map<String, Value>) -> Result<()> {
         Some(code) if code.as_i64() == Some(0) => Ok(()),
         Some(code) => {
             let message = root.get("retMsg").and_then(Value::as_str).unwrap_or("");
-            Err(Error::invalid("retCode", format!("Bybit answered with error {code} {message}").trim_end().to_owned()))
+            let problem = format!("Bybit answered with error {} {message}", plain(code));
+            Err(Error::invalid("retCode", problem.trim_end()))
         }
     }
 }
@@ -140,4 +139,12 @@ fn decimal_text<'a>(value: &'a Value, path: &str) -> Result<&'a str> {
     value
         .as_str()
         .ok_or_else(|| Error::invalid(path, "must be a decimal string like \"65000.5\", as the exchanges send it"))
+}
+
+/// A JSON scalar as a person would write it: strings without their quotes.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
