@@ -20,8 +20,9 @@ pub enum ContractKind {
 
 /// One maintenance-margin tier (Binance "leverage bracket", Bybit "risk limit", OKX/Hyperliquid "margin tier").
 ///
-/// Notional is in the quote currency for linear contracts and in USD (contracts × contract size) for inverse ones
-/// where the exchange tiers by USD; `notional_cap` of `None` means unbounded.
+/// Notional is in the quote currency for linear contracts and in the coin (`contracts × contract size / price`) for
+/// inverse ones, as Binance COIN-M (`qtyFloor`/`qtyCap`) and Bybit inverse risk limits publish them;
+/// `notional_cap` of `None` means unbounded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tier {

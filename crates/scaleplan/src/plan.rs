@@ -1,0 +1,601 @@
+//! A whole scale-in plan: the versioned plan file (version 1) and its evaluation, tranche by tranche.
+//!
+//! [`evaluate_plan`] builds the entries (a price ladder or a time schedule), then walks the fills in order and
+//! reports after each one what the position has become: size, average entry, fees, fee- and funding-inclusive
+//! breakeven, margin, effective leverage, free margin, liquidation price and its distances, the loss at the stop
+//! and R. Soft problems are [`Warning`]s on the tranche they concern.
+//!
+//! Amounts are in the quote currency for linear contracts and in the coin for inverse ones (the margin currency
+//! in both cases); notionals of inverse contracts are in USD (`contracts × contract size`).
+//! Formulas, per unit of the margin currency (sources: Binance USDⓈ-M and COIN-M calculator FAQs; liquidation.md):
+//! - value of `q` at price `P`: linear `q·P`; inverse `q·CS/P`;
+//! - PnL from `E` to `P`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`;
+//! - fees: the entry rate on each fill's value; the taker rate on the value at the exit price (a stop is a market
+//!   order);
+//! - funding over the planned holding: `side·rate·intervals·value at entry` (a positive rate: longs pay);
+//! - breakeven: the exit price where PnL equals all fees and funding (Binance's "breakeven" is a different, fee-free
+//!   cost basis; see liquidation.md "Averaging");
+//! - effective leverage: value at the fill price ÷ account equity (wallet − fees paid + unrealized PnL);
+//! - R: the loss at the stop as a multiple of the risk budget (account × risk %), the maximum loss accepted (§2.1).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::instrument::{ContractKind, Instrument};
+use crate::ladder::{build_ladder, Ladder, LadderSpec, Liquidity, Total};
+use crate::liquidation::{liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+use crate::num::{calc, round_dp, Calc, Leverage, NonNegative, Percent, Price, Rate, Round, Side};
+use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec, UtcTime};
+use crate::warning::{Warning, WarningKind};
+
+/// The plan file format this build reads and writes.
+pub const PLAN_VERSION: u32 = 1;
+
+/// Decimal places of the amounts, prices and ratios in a report (prices from the liquidation model keep its own
+/// rounding to the tick).
+pub const OUTPUT_DECIMALS: u32 = 8;
+
+/// A liquidation less than this share of the stop distance beyond the stop is a thin buffer: a wick that overshoots
+/// the stop by half the planned risk would liquidate the position (guide §4.3: keep a buffer).
+const THIN_BUFFER_SHARE: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
+
+/// A scale-in plan as its file holds it: `{"version": 1, "instrument": …, "entries": …}`.
+///
+/// The JSON Schema of this format is `crates/scaleplan/schema/plan-v1.schema.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Plan {
+    /// File format version; this build reads [`PLAN_VERSION`].
+    pub version: u32,
+    /// A name for the plan, free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// The contract traded.
+    pub instrument: Instrument,
+    /// Whose liquidation formula to apply.
+    pub model: Model,
+    /// Long or short.
+    pub side: Side,
+    /// Isolated (the position's own margin) or cross (the account wallet).
+    pub margin_mode: MarginMode,
+    /// The account the position is opened in.
+    pub account: Account,
+    /// Leverage of tranches that do not set their own.
+    pub leverage: Leverage,
+    /// Stop-loss price of the whole position, if one is planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<Price>,
+    /// Whether entries rest on the book (maker rate, the default for a price ladder) or take it (taker rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_liquidity: Option<Liquidity>,
+    /// Funding expected while the position is held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Funding>,
+    /// How the position is built.
+    pub entries: Entries,
+}
+
+/// The account a plan trades from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Account {
+    /// Wallet balance: quote currency (linear) or coin (inverse). The cross wallet in cross mode.
+    pub wallet: NonNegative,
+    /// The largest share of the wallet the plan may lose at the stop, fees included (1 is 1 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_percent: Option<Percent>,
+    /// Cross mode: maintenance margin the account's other positions hold (Binance TMM1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_maintenance_margin: Option<NonNegative>,
+    /// Cross mode: unrealized PnL of the account's other positions (Binance UPNL1), any sign.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub other_unrealized_pnl: Option<Decimal>,
+}
+
+/// Funding paid or received while the position is held (perpetual swaps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Funding {
+    /// Funding rate per interval as a fraction (0.0001 is 0.01 %); positive means longs pay shorts.
+    pub rate: Rate,
+    /// Number of funding intervals the position is expected to be held (8-hour intervals on most exchanges).
+    pub intervals: NonNegative,
+}
+
+/// How a plan builds its position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Entries {
+    /// Resting orders at planned prices (guide §2.2.2).
+    Ladder(LadderSpec),
+    /// Tranches at fixed times, filled at the prices of a given path (guide §2.2.1).
+    Schedule(ScheduleEntries),
+}
+
+/// A time-based schedule and the price path its tranches fill on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleEntries {
+    /// When and how much.
+    #[serde(flatten)]
+    pub spec: ScheduleSpec,
+    /// Prices over time; each tranche fills at the last one at or before its time.
+    pub path: Vec<PricePoint>,
+}
+
+/// What a plan does, tranche by tranche.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanReport {
+    /// The entries as the exchange would take them: rounded, with requested and placed totals.
+    pub ladder: Ladder,
+    /// The position after each tranche.
+    pub rows: Vec<TrancheRow>,
+    /// Every warning: the ladder's and the position's, each on its tranche where it has one.
+    pub warnings: Vec<Warning>,
+    /// The risk budget (account × risk %), when the plan sets one.
+    #[serde(skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub risk_budget: Option<Decimal>,
+}
+
+/// The position right after one tranche fills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrancheRow {
+    /// 0-based tranche index (`rungs[i]` of the ladder).
+    pub index: usize,
+    /// Fill time, for time-based schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<UtcTime>,
+    /// Fill price.
+    pub price: Price,
+    /// This tranche's quantity.
+    pub quantity: NonNegative,
+    /// This tranche's share of the placed total, in percent.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub share: Decimal,
+    /// Leverage this tranche's margin is posted at.
+    pub leverage: Leverage,
+    /// Position size after the tranche.
+    pub cumulative_quantity: NonNegative,
+    /// Average entry after the tranche (quantity-weighted; harmonic for inverse); `None` before anything fills.
+    pub average_entry: Option<Price>,
+    /// Notional at the average entry: quote (linear) or USD (inverse, contracts × contract size).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub notional: Decimal,
+    /// Entry fees paid so far, in the margin currency.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fees_paid: Decimal,
+    /// Funding expected over the planned holding (negative when received), in the margin currency.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub funding: Decimal,
+    /// Exit price at which the position breaks even after entry fees, the taker exit fee and funding.
+    pub breakeven: Option<Price>,
+    /// Initial margin of the position: Σ value of each tranche ÷ its leverage.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub margin_used: Decimal,
+    /// Value at the fill price ÷ account equity; `None` when equity is gone.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub effective_leverage: Option<Decimal>,
+    /// Account equity (wallet − fees + unrealized PnL at the fill price) minus the margin used.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub free_margin: Decimal,
+    /// Liquidation price under the plan's model; `None` when no price liquidates the position.
+    pub liquidation_price: Option<Price>,
+    /// Price where the equity backing the position reaches zero.
+    pub bankruptcy_price: Option<Price>,
+    /// Maintenance tier applied (index into the instrument's tiers).
+    pub tier: Option<usize>,
+    /// How far the price may move against the position from this fill before liquidation, as a fraction of the
+    /// fill price (0.2 is 20 %).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub liquidation_distance: Option<Decimal>,
+    /// How far beyond the stop the liquidation price lies, as a fraction of the stop (negative: before the stop).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub liquidation_beyond_stop: Option<Decimal>,
+    /// Loss if the stop is hit now, fees and funding included, in the margin currency.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub loss_at_stop: Option<Decimal>,
+    /// The loss at the stop as a percentage of the wallet.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub loss_at_stop_percent: Option<Decimal>,
+    /// The loss at the stop in units of the risk budget (1 is the whole budget).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub r: Option<Decimal>,
+}
+
+/// Evaluates a plan: its entries, and the position after each of them.
+///
+/// # Errors
+/// [`Error::UnsupportedVersion`] for a version other than [`PLAN_VERSION`]; [`Error::Invalid`] naming the field
+/// (`entries.ladder.total`, `instrument.tiers`, `account.otherMaintenanceMargin`) when the plan contradicts itself;
+/// [`Error::Overflow`] when the numbers leave the decimal range.
+pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
+    if plan.version != PLAN_VERSION {
+        return Err(Error::UnsupportedVersion { found: plan.version });
+    }
+    if plan.instrument.tiers.is_empty() {
+        return Err(Error::invalid(
+            "instrument.tiers",
+            "must hold at least one maintenance tier (rate and amount) to compute liquidation",
+        ));
+    }
+    if plan.margin_mode == MarginMode::Isolated
+        && (plan.account.other_maintenance_margin.is_some_and(|m| !m.get().is_zero())
+            || plan.account.other_unrealized_pnl.is_some_and(|p| !p.is_zero()))
+    {
+        return Err(Error::invalid(
+            "account.otherMaintenanceMargin",
+            "other positions only share the wallet in cross mode; leave it out or choose cross",
+        ));
+    }
+    let ladder = build_entries(plan)?;
+    let mut walk = Walk::new(plan)?;
+    let mut rows = Vec::with_capacity(ladder.rungs().len());
+    let mut warnings: Vec<Warning> = ladder.warnings().to_vec();
+    for rung in ladder.rungs() {
+        let field = format!("rows[{}]", rung.index());
+        let row = walk.add(rung.index(), rung.time(), rung.price(), rung.quantity(), rung.share(), rung.leverage())
+            .map_err(|e| e.within(&field))?;
+        warnings.extend(walk.warnings(&row)?);
+        rows.push(row);
+    }
+    warnings.sort_by_key(|w| w.tranche().map_or(0, |t| t.saturating_add(1)));
+    Ok(PlanReport { ladder, rows, warnings, risk_budget: walk.budget })
+}
+
+/// The ladder or schedule of the plan, with errors placed under `entries`.
+fn build_entries(plan: &Plan) -> Result<Ladder> {
+    match &plan.entries {
+        Entries::Ladder(spec) => {
+            build_ladder(spec, plan.side, &plan.instrument).map_err(|e| e.within("entries.ladder"))
+        }
+        Entries::Schedule(schedule) => {
+            let path = PricePath::new(schedule.path.clone()).map_err(|e| e.within("entries.schedule.path"))?;
+            build_schedule(&schedule.spec, plan.side, &plan.instrument, &path)
+                .map_err(|e| e.within("entries.schedule"))
+        }
+    }
+}
+
+/// Values and PnL in the margin currency, for linear or inverse contracts.
+#[derive(Debug, Clone, Copy)]
+struct Valuation {
+    contract: ContractKind,
+    side: Side,
+}
+
+impl Valuation {
+    /// Value of `quantity` at `price`: linear `q·P` (quote); inverse `q·CS/P` (coin).
+    fn value(self, quantity: Decimal, price: Decimal) -> Calc {
+        match self.contract {
+            ContractKind::Linear => calc(quantity) * price,
+            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get() / price,
+        }
+    }
+
+    /// PnL of `quantity` from `entry` to `exit`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`.
+    fn pnl(self, quantity: Decimal, entry: Decimal, exit: Decimal) -> Calc {
+        let sign = self.side.sign();
+        match self.contract {
+            ContractKind::Linear => (calc(exit) - entry) * quantity * sign,
+            ContractKind::Inverse { contract_size } => {
+                (calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity * sign
+            }
+        }
+    }
+
+    /// USD or quote notional of `quantity` at `price`: linear `q·P`; inverse `q·CS` (price-independent).
+    fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
+        match self.contract {
+            ContractKind::Linear => calc(quantity) * price,
+            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get(),
+        }
+    }
+
+    /// Exit price where PnL equals `costs` (fees and funding already paid or owed) plus the exit fee at `exit_fee`.
+    ///
+    /// Linear long `(q·E + C)/(q·(1 − f))`, short `(q·E − C)/(q·(1 + f))`; inverse long `q·CS·(1 + f)/(q·CS/E − C)`,
+    /// short `q·CS·(1 − f)/(q·CS/E + C)`. `None` when no positive price breaks even.
+    fn breakeven(self, quantity: Decimal, entry: Decimal, costs: Decimal, exit_fee: Decimal) -> Result<Option<Decimal>> {
+        let context = "breakeven";
+        let one = Decimal::ONE;
+        let (numerator, denominator) = match (self.contract, self.side) {
+            (ContractKind::Linear, Side::Long) => (calc(quantity) * entry + costs, (calc(one) - exit_fee) * quantity),
+            (ContractKind::Linear, Side::Short) => {
+                (calc(quantity) * entry - costs, (calc(one) + exit_fee) * quantity)
+            }
+            (ContractKind::Inverse { contract_size }, side) => {
+                let face = (calc(quantity) * contract_size.get()).get(context)?;
+                let coins = (calc(face) / entry).get(context)?;
+                match side {
+                    Side::Long => ((calc(one) + exit_fee) * face, calc(coins) - costs),
+                    Side::Short => ((calc(one) - exit_fee) * face, calc(coins) + costs),
+                }
+            }
+        };
+        let (numerator, denominator) = (numerator.get(context)?, denominator.get(context)?);
+        if numerator <= Decimal::ZERO || denominator <= Decimal::ZERO {
+            return Ok(None);
+        }
+        (calc(numerator) / denominator).get(context).map(Some)
+    }
+}
+
+/// The running position while tranches fill.
+struct Walk<'a> {
+    plan: &'a Plan,
+    valuation: Valuation,
+    entry_fee: Decimal,
+    exit_fee: Decimal,
+    budget: Option<Decimal>,
+    quantity: Decimal,
+    /// Σ qᵢ·pᵢ (linear) or Σ qᵢ/pᵢ (inverse): what the average entry divides.
+    weighted: Decimal,
+    fees: Decimal,
+    margin: Decimal,
+}
+
+impl<'a> Walk<'a> {
+    fn new(plan: &'a Plan) -> Result<Self> {
+        let liquidity = plan.entry_liquidity.unwrap_or(match plan.entries {
+            Entries::Ladder(_) => Liquidity::Maker,
+            Entries::Schedule(_) => Liquidity::Taker,
+        });
+        let entry_fee = match liquidity {
+            Liquidity::Maker => plan.instrument.maker_fee.get(),
+            Liquidity::Taker => plan.instrument.taker_fee.get(),
+        };
+        let budget = match (plan.account.risk_percent, &plan.entries) {
+            (Some(percent), _) => Some((calc(plan.account.wallet.get()) * percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")?),
+            (None, Entries::Ladder(LadderSpec { total: Some(Total::RiskBudget(b)), .. }))
+            | (None, Entries::Schedule(ScheduleEntries { spec: ScheduleSpec { total: Total::RiskBudget(b), .. }, .. })) => {
+                Some((calc(b.account.get()) * b.risk_percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")?)
+            }
+            (None, _) => None,
+        };
+        Ok(Self {
+            plan,
+            valuation: Valuation { contract: plan.instrument.contract, side: plan.side },
+            entry_fee,
+            exit_fee: plan.instrument.taker_fee.get(),
+            budget,
+            quantity: Decimal::ZERO,
+            weighted: Decimal::ZERO,
+            fees: Decimal::ZERO,
+            margin: Decimal::ZERO,
+        })
+    }
+
+    /// Adds one fill and reports the position after it.
+    fn add(
+        &mut self,
+        index: usize,
+        time: Option<UtcTime>,
+        price: Price,
+        quantity: NonNegative,
+        share: Decimal,
+        leverage: Option<Leverage>,
+    ) -> Result<TrancheRow> {
+        let plan = self.plan;
+        let v = self.valuation;
+        let p = price.get();
+        let q = quantity.get();
+        let leverage = leverage.unwrap_or(plan.leverage);
+        let value = v.value(q, p).get("value")?;
+        self.quantity = (calc(self.quantity) + q).get("cumulativeQuantity")?;
+        self.weighted = match v.contract {
+            ContractKind::Linear => calc(self.weighted) + (calc(q) * p).get("averageEntry")?,
+            ContractKind::Inverse { .. } => calc(self.weighted) + (calc(q) / p).get("averageEntry")?,
+        }
+        .get("averageEntry")?;
+        self.fees = (calc(value) * self.entry_fee + self.fees).get("feesPaid")?;
+        self.margin = (calc(value) / leverage.get() + self.margin).get("marginUsed")?;
+
+        let cum = self.quantity;
+        let entry = if cum.is_zero() {
+            None
+        } else {
+            Some(match v.contract {
+                ContractKind::Linear => (calc(self.weighted) / cum).get("averageEntry")?,
+                ContractKind::Inverse { .. } => (calc(cum) / self.weighted).get("averageEntry")?,
+            })
+        };
+        let wallet = plan.account.wallet.get();
+        let (notional, funding, upnl, mark_value) = match entry {
+            Some(e) => (
+                v.notional(cum, e).get("notional")?,
+                match plan.funding {
+                    Some(f) => (v.value(cum, e) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?,
+                    None => Decimal::ZERO,
+                },
+                v.pnl(cum, e, p).get("unrealizedPnl")?,
+                v.value(cum, p).get("value")?,
+            ),
+            None => (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO),
+        };
+        let equity = (calc(wallet) - self.fees + upnl).get("equity")?;
+        let effective_leverage =
+            if equity > Decimal::ZERO { Some((calc(mark_value) / equity).get("effectiveLeverage")?) } else { None };
+        let free_margin = (calc(equity) - self.margin).get("freeMargin")?;
+        let costs = (calc(self.fees) + funding).get("breakeven")?;
+
+        let mut row = TrancheRow {
+            index,
+            time,
+            price,
+            quantity,
+            share,
+            leverage,
+            cumulative_quantity: NonNegative::new("cumulativeQuantity", cum)?,
+            average_entry: None,
+            notional: out(notional),
+            fees_paid: out(self.fees),
+            funding: out(funding),
+            breakeven: None,
+            margin_used: out(self.margin),
+            effective_leverage: effective_leverage.map(out),
+            free_margin: out(free_margin),
+            liquidation_price: None,
+            bankruptcy_price: None,
+            tier: None,
+            liquidation_distance: None,
+            liquidation_beyond_stop: None,
+            loss_at_stop: None,
+            loss_at_stop_percent: None,
+            r: None,
+        };
+        let Some(e) = entry else { return Ok(row) };
+        row.average_entry = Some(Price::new("averageEntry", round_dp(e, OUTPUT_DECIMALS, Round::Nearest))?);
+        row.breakeven = v
+            .breakeven(cum, e, costs, self.exit_fee)?
+            .map(|b| Price::new("breakeven", round_dp(b, OUTPUT_DECIMALS, plan.side.conservative_liquidation())))
+            .transpose()?;
+
+        let liq = self.liquidation(cum, e)?;
+        if let Some(liq) = &liq {
+            row.liquidation_price = liq.liquidation_price();
+            row.bankruptcy_price = liq.bankruptcy_price();
+            row.tier = liq.tier();
+        }
+        let sign = plan.side.sign();
+        if let Some(lp) = row.liquidation_price {
+            row.liquidation_distance = Some(out(((calc(p) - lp.get()) * sign / p).get("liquidationDistance")?));
+        }
+        if let Some(stop) = plan.stop {
+            let s = stop.get();
+            if let Some(lp) = row.liquidation_price {
+                row.liquidation_beyond_stop =
+                    Some(out(((calc(s) - lp.get()) * sign / s).get("liquidationBeyondStop")?));
+            }
+            let loss = (-v.pnl(cum, e, s) + costs + (v.value(cum, s) * self.exit_fee)).get("lossAtStop")?;
+            row.loss_at_stop = Some(out(loss));
+            if wallet > Decimal::ZERO {
+                row.loss_at_stop_percent =
+                    Some(out((calc(loss) * Decimal::ONE_HUNDRED / wallet).get("lossAtStopPercent")?));
+            }
+            if let Some(budget) = self.budget.filter(|b| *b > Decimal::ZERO) {
+                row.r = Some(out((calc(loss) / budget).get("r")?));
+            }
+        }
+        if liq.is_none() {
+            // The wallet does not even cover the maintenance margin at the entry: liquidated as it opens.
+            row.liquidation_price = Some(Price::new("liquidationPrice", e)?);
+            row.liquidation_distance = Some(out(((calc(p) - e) * sign / p).get("liquidationDistance")?));
+        }
+        Ok(row)
+    }
+
+    /// The liquidation of `quantity` at `entry`; `None` when the margin is below maintenance at the entry itself.
+    fn liquidation(&self, quantity: Decimal, entry: Decimal) -> Result<Option<Liquidation>> {
+        let plan = self.plan;
+        let (wallet, others) = match plan.margin_mode {
+            MarginMode::Isolated => (self.margin, OtherPositions::default()),
+            MarginMode::Cross => (
+                (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
+                OtherPositions {
+                    maintenance_margin: plan.account.other_maintenance_margin.map_or(Decimal::ZERO, NonNegative::get),
+                    unrealized_pnl: plan.account.other_unrealized_pnl.unwrap_or(Decimal::ZERO),
+                },
+            ),
+        };
+        let config = LiquidationConfig {
+            model: plan.model,
+            contract: plan.instrument.contract,
+            mode: plan.margin_mode,
+            side: plan.side,
+            quantity: crate::num::Quantity::new("cumulativeQuantity", quantity)?,
+            entry: Price::new("averageEntry", entry)?,
+            wallet: NonNegative::new("wallet", wallet.max(Decimal::ZERO))?,
+            maintenance: Maintenance::Tiers(plan.instrument.tiers.clone()),
+            others,
+            taker_fee: (plan.model == Model::Okx).then_some(plan.instrument.taker_fee),
+            tick_size: Price::new("tickSize", plan.instrument.tick_size.get()).ok(),
+        };
+        match liquidation(&config) {
+            Ok(l) => Ok(Some(l)),
+            Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The warnings a row raises.
+    fn warnings(&self, row: &TrancheRow) -> Result<Vec<Warning>> {
+        let plan = self.plan;
+        let i = row.index;
+        let sign = plan.side.sign();
+        let mut out = Vec::new();
+        if let Some(stop) = plan.stop {
+            if ((calc(row.price.get()) - stop.get()) * sign).get("stop")? <= Decimal::ZERO {
+                let side = if plan.side == Side::Long { "at or below" } else { "at or above" };
+                out.push(Warning::on_tranche(
+                    i,
+                    WarningKind::StopOnWrongSide,
+                    format!("tranches[{i}] fills at {} {side} the stop {stop}: the stop would close it at once", row.price),
+                ));
+            }
+            if let (Some(lp), Some(entry)) = (row.liquidation_price, row.average_entry) {
+                let beyond = (calc(stop.get()) - lp.get()) * sign;
+                let risk = (calc(entry.get()) - stop.get()) * sign;
+                let (beyond, risk) = (beyond.get("liquidationBeyondStop")?, risk.get("stopDistance")?);
+                if beyond <= Decimal::ZERO {
+                    out.push(Warning::on_tranche(
+                        i,
+                        WarningKind::LiquidationBeforeStop,
+                        format!("after tranches[{i}] the position is liquidated at {lp}, before the stop at {stop}"),
+                    ));
+                } else if risk > Decimal::ZERO && beyond < (calc(risk) * THIN_BUFFER_SHARE).get("stopDistance")? {
+                    out.push(Warning::on_tranche(
+                        i,
+                        WarningKind::ThinMarginBuffer,
+                        format!(
+                            "after tranches[{i}] liquidation at {lp} is less than half the stop distance beyond the stop at {stop}"
+                        ),
+                    ));
+                }
+            }
+        }
+        if row.free_margin < Decimal::ZERO {
+            out.push(Warning::on_tranche(
+                i,
+                WarningKind::ThinMarginBuffer,
+                format!("after tranches[{i}] the margin used exceeds the account equity by {}", row.free_margin.abs()),
+            ));
+        }
+        if let Some((tier_index, tier)) = plan.instrument.tier_for(row.notional) {
+            if row.leverage > tier.max_leverage {
+                out.push(Warning::on_tranche(
+                    i,
+                    WarningKind::LeverageAboveTierMax,
+                    format!(
+                        "tranches[{i}] uses {}x but a notional of {} is in tier {} (index {tier_index}), which allows at most {}x",
+                        row.leverage,
+                        row.notional,
+                        tier_index.saturating_add(1),
+                        tier.max_leverage
+                    ),
+                ));
+            }
+        }
+        if let (Some(loss), Some(budget)) = (row.loss_at_stop, self.budget) {
+            if loss > budget {
+                out.push(Warning::on_tranche(
+                    i,
+                    WarningKind::RiskAboveBudget,
+                    format!("after tranches[{i}] the loss at the stop, {loss}, is above the risk budget of {}", out_text(budget)),
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
+fn out(value: Decimal) -> Decimal {
+    round_dp(value, OUTPUT_DECIMALS, Round::Nearest)
+}
+
+fn out_text(value: Decimal) -> String {
+    out(value).to_string()
+}
