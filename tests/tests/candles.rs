@@ -180,3 +180,62 @@ fn shipped_samples_survive_a_csv_round_trip() {
         assert_eq!(again, candles.as_ref().map(|c| Ok(c.clone())));
     }
 }
+
+/// Hand-written CSV in the shapes spreadsheets and scripts export; each expects the closes it holds, or an error.
+#[test]
+fn csv_quirks_exports_produce() {
+    let cases: [(&str, Result<&[&str], &str>); 12] = [
+        // Any case and order, extra columns ignored, ISO dates and date-times with a space.
+        ("Close,Date,Open,Low,High,Symbol\n60500,2024-05-01,60000,59000,61000,BTC\n", Ok(&["60500"])),
+        ("time,open,high,low,close\n2024-05-01 09:00:00,1,2,1,2\n2024-05-01 10:00,2,2,1,1\n", Ok(&["2", "1"])),
+        // pandas' unnamed index column is the time.
+        (",Open,High,Low,Close,Volume\n2012-01-31,4.58,7.38,3.8,5.55,2012.25343589\n", Ok(&["5.55"])),
+        // A byte-order mark, Windows line ends, blank lines, quoted cells, `;` and tab delimiters.
+        ("\u{feff}time,open,high,low,close\r\n\r\n1714521600,1,2,1,2\r\n", Ok(&["2"])),
+        ("\"time\",\"open\",\"high\",\"low\",\"close\"\n\"1714521600000\",\"1\",\"2\",\"1\",\"1.5\"\n", Ok(&["1.5"])),
+        ("time;open;high;low;close\n1714521600;1;2;1;2\n", Ok(&["2"])),
+        ("time\topen\thigh\tlow\tclose\n1714521600\t1\t2\t1\t2\n", Ok(&["2"])),
+        // Refusals name the row (line number) and the column.
+        (
+            "time;open;high;low;close\n1714521600;1;2;1;1,5\n",
+            Err("row 2, close: `1,5` is not a number; use digits and one `.`, like 65000.5"),
+        ),
+        (
+            "time,open,high,low,close\n2024-05-01,1,2,1,2\n\n2024-05-01,1,2,1,2\n",
+            Err("row 4, time: repeats the time of row 2 (2024-05-01T00:00:00Z); each candle needs its own time"),
+        ),
+        ("time,open,high,low,close\n2024-05-01,1,2,1\n", Err("row 2: has 4 cells; the header names 5 columns")),
+        ("time,open,high,low,close\n2024-05-01,1,2,0,1\n", Err("row 2, low: must be above 0")),
+        ("time,open,high,low,close,volume\n2024-05-01,1,2,1,1,-3\n", Err("row 2, volume: must be 0 or more")),
+    ];
+    for (text, expected) in cases {
+        let actual = parse(text).map(|c| c.iter().map(|c| c.close().to_string()).collect::<Vec<_>>());
+        let expected = expected.map(|closes| closes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+        assert_eq!(actual.map_err(|e| e.to_string()), expected.map_err(str::to_owned), "{text:?}");
+    }
+}
+
+#[test]
+fn empty_and_oversized_inputs_are_refused_with_the_limit() {
+    for text in ["", "  \n\n", "time,open,high,low,close\n"] {
+        assert_eq!(
+            parse(text).map_err(|e| e.to_string()),
+            Err("candles: the text holds no candles; paste a CSV with a header row, a Binance kline file, or an \
+                 exchange's kline JSON"
+                .to_owned()),
+            "{text:?}"
+        );
+    }
+    let limit = scaleplan::candles::MAX_CANDLES;
+    let too_many = format!("[{}]", vec!["[]"; limit + 1].join(","));
+    assert_eq!(
+        parse_as(Layout::BinanceJson, &too_many).map_err(|e| e.to_string()),
+        Err(format!("candles: has more than {limit} rows; use a shorter range or a longer interval"))
+    );
+    let candle = "1".parse::<scaleplan::Price>().and_then(|p| Candle::new(0, p, p, p, p, None));
+    let series = candle.map(|c| Candles::new(vec![c; limit + 1]).map_err(|e| e.to_string()));
+    assert_eq!(
+        series,
+        Ok(Err(format!("candles: has more than {limit} rows; use a shorter range or a longer interval")))
+    );
+}

@@ -613,18 +613,20 @@ struct RawCandle<'t> {
 }
 
 impl RawCandle<'_> {
+    /// The candle, or an error naming this row and the column. Errors are built with the bare column name and
+    /// prefixed afterwards, so a valid row allocates no field names.
     fn build(&self) -> Result<Candle> {
-        let row = self.row;
-        let time = read_time(&at(row, "time"), &self.time)?;
+        let in_this_row = |e| in_row(self.row, e);
+        let time = read_time("time", &self.time).map_err(in_this_row)?;
         let [open, high, low, close] = &self.prices;
-        let price = |column: &str, text: &str| Price::parse(&at(row, column), text);
+        let price = |column: &str, text: &str| Price::parse(column, text).map_err(in_this_row);
         let (open, high, low, close) =
             (price("open", open)?, price("high", high)?, price("low", low)?, price("close", close)?);
         let volume = match self.volume.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(text) => Some(NonNegative::parse(&at(row, "volume"), text)?),
+            Some(text) => Some(NonNegative::parse("volume", text).map_err(in_this_row)?),
         };
-        Candle::new(time, open, high, low, close, volume).map_err(|e| in_row(row, e))
+        Candle::new(time, open, high, low, close, volume).map_err(in_this_row)
     }
 }
 
