@@ -7,6 +7,13 @@
 //! Rows are numbered as the user sees them: for CSV the 1-based line number of the text (a header is line 1, so
 //! the first candle of a CSV with a header is row 2, as in a spreadsheet); for JSON the 1-based position in the
 //! array as it was given, before a newest-first list is turned around.
+//!
+//! Times are the candle's open, kept as Unix milliseconds (UTC). A time cell may be an ISO-8601 UTC date or
+//! date-time (`2024-05-01`, `2024-05-01T09:00:00Z`, `2024-05-01 09:00:00`; see [`crate::time::parse_utc`]) or a
+//! number whose magnitude gives its unit: below [`SECONDS_BELOW`] (10^11) seconds, below [`MILLISECONDS_BELOW`]
+//! (10^14) milliseconds, below [`MICROSECONDS_BELOW`] (10^17) microseconds, above that nanoseconds. Each unit's range
+//! starts well after 1970 in the next smaller unit, so a real timestamp is never misread; a fraction of a
+//! millisecond is refused rather than rounded.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
