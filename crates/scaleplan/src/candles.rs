@@ -11,8 +11,8 @@
 //! Times are the candle's open, kept as Unix milliseconds (UTC). A time cell may be an ISO-8601 UTC date or
 //! date-time (`2024-05-01`, `2024-05-01T09:00:00Z`, `2024-05-01 09:00:00`; see [`crate::time::parse_utc`]) or a
 //! number whose magnitude gives its unit: below [`SECONDS_BELOW`] (10^11) seconds, below [`MILLISECONDS_BELOW`]
-//! (10^14) milliseconds, below [`MICROSECONDS_BELOW`] (10^17) microseconds, above that nanoseconds. Each unit's range
-//! starts well after 1970 in the next smaller unit, so a real timestamp is never misread; a fraction of a
+//! (10^14) milliseconds, below [`MICROSECONDS_BELOW`] (10^17) microseconds, above that nanoseconds. Read this way,
+//! any time from March 1973 to the year 5138 is understood in whichever unit it is written; a fraction of a
 //! millisecond is refused rather than rounded.
 
 use std::borrow::Cow;
