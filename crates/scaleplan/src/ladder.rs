@@ -634,13 +634,25 @@ fn from_generator(generator: &Generator, spec: &LadderSpec, side: Side, instrume
 /// `value` on the instrument's tick, nearest with halves away from zero.
 fn tick_price(value: Decimal, instrument: &Instrument, field: &str) -> Result<Price> {
     let tick = instrument.tick_size.get();
-    let rounded = round_to_step(value, tick, Round::Nearest, field)?;
+    let rounded = on_grid(value, tick, Round::Nearest, field)?;
     Price::new(field, rounded).map_err(|_| {
         Error::invalid(
             field,
             format!("{value} rounds to 0 at the tick size {tick}; a price must be at least half a tick"),
         )
     })
+}
+
+/// `value` rounded to a multiple of `step` (a zero step leaves it as it is), refusing a result the decimal type
+/// cannot hold exactly on the grid: a multiple of a step with many significant digits can need more than 28
+/// digits, and a rounded product would then sit off the grid.
+fn on_grid(value: Decimal, step: Decimal, how: Round, field: &str) -> Result<Decimal> {
+    let rounded = round_to_step(value, step, how, field)?;
+    if step.is_zero() || rounded.checked_rem(step) == Some(Decimal::ZERO) {
+        Ok(rounded)
+    } else {
+        Err(Error::overflow(field))
+    }
 }
 
 /// A rung before sizing: its price on the grid, its weight, and what it carries through.
@@ -702,12 +714,19 @@ pub(crate) fn size(
                 Sizing::Quantities => level.weight,
                 Sizing::Total(_) => (calc(requested.get()) * (calc(level.weight) / weight_sum)).get(&field)?,
             };
-            round_to_step(target, step, Round::Down, &field)
+            on_grid(target, step, Round::Down, &field)
         })
         .collect::<Result<Vec<_>>>()?;
     keep_within(&mut quantities, &costs, step, requested.get(), limit)?;
     if policy == RemainderPolicy::TopUpLargest {
         top_up(&mut quantities, &costs, step, requested.get(), limit)?;
+    }
+    // Trimming and topping up add and take whole steps; at the edge of 28 digits even that can round, and a
+    // quantity off the step is never returned.
+    for (i, quantity) in quantities.iter().enumerate() {
+        if !step.is_zero() && quantity.checked_rem(step) != Some(Decimal::ZERO) {
+            return Err(Error::overflow(format!("rungs[{i}].quantity")));
+        }
     }
     assemble(&levels, &quantities, requested, policy, instrument)
 }
