@@ -6,6 +6,8 @@
 #   scripts/bootstrap.sh          what building and serving the app needs
 #   scripts/bootstrap.sh --test   also what the tests need (Chromium, Playwright's library)
 #
+# SCALEPLAN_WASM_ROUTE=debian forces the offline route for the wasm32 standard library (to test it where rustup works).
+#
 # It writes target/wasm-env.sh: the environment wasm builds need (empty when rustup has the wasm32 target).
 # Source it in a subshell around wasm builds only; native builds keep the default toolchain.
 set -euo pipefail
@@ -16,7 +18,7 @@ WANT_TEST=0
 [ "${1:-}" = "--test" ] && WANT_TEST=1
 
 TRUNK_VERSION=0.21.14
-WASM_PACK_VERSION=0.13.1
+WASM_PACK_VERSION=0.15.1
 WASM_TARGET=wasm32-unknown-unknown
 ENV_FILE="$ROOT/target/wasm-env.sh"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/scaleplan"
@@ -60,17 +62,19 @@ rustup_has_wasm() {
   sysroot=$(rustc --print sysroot 2>/dev/null) || return 1
   ls "$sysroot/lib/rustlib/$WASM_TARGET/lib"/libstd-*.rlib >/dev/null 2>&1
 }
-if rustup_has_wasm; then
+ROUTE=${SCALEPLAN_WASM_ROUTE:-auto}
+if [ "$ROUTE" != debian ] && rustup_has_wasm; then
   have "rustup's toolchain has $WASM_TARGET"
   : > "$ENV_FILE"
-elif command -v rustup >/dev/null 2>&1 && [ ! -e "$CACHE/rustup-target-failed" ] \
+elif [ "$ROUTE" != debian ] && command -v rustup >/dev/null 2>&1 && [ ! -e "$CACHE/rustup-target-failed" ] \
   && { doing "rustup target add $WASM_TARGET (60 s at most)"; timeout 60 rustup target add "$WASM_TARGET" >/dev/null 2>&1; } \
   && rustup_has_wasm; then
   have "added $WASM_TARGET with rustup"
   : > "$ENV_FILE"
 else
   # Offline route: Debian's rustc with its standard-library sources; build std for wasm32 once as a sysroot.
-  mkdir -p "$CACHE" && touch "$CACHE/rustup-target-failed"
+  mkdir -p "$CACHE"
+  [ "$ROUTE" = debian ] || touch "$CACHE/rustup-target-failed"
   doing "rustup cannot provide $WASM_TARGET here; using Debian's rustc-web with a locally built standard library"
   apt_install rustc-web cargo-web rust-web-src lld-22
   DEB_SYSROOT=$(/usr/bin/rustc --print sysroot)

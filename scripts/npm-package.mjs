@@ -1,6 +1,6 @@
 // Writes package.json for the wasm-pack output so the npm package is named `scaleplan` (the crate is scaleplan-wasm).
 // Usage: node scripts/npm-package.mjs <package dir>
-import { readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2];
@@ -18,11 +18,12 @@ const pkg = {
   main: "scaleplan.js",
   module: "scaleplan.js",
   types: "scaleplan.d.ts",
-  exports: { ".": { types: "./scaleplan.d.ts", default: "./scaleplan.js" }, "./scaleplan_bg.wasm": "./scaleplan_bg.wasm" },
-  files: [...files, "README.md"],
+  exports: { ".": { types: "./scaleplan.d.ts", default: "./scaleplan.js" }, "./scaleplan_bg.wasm": "./scaleplan_bg.wasm", "./plan-v1.schema.json": "./plan-v1.schema.json" },
+  files: [...files, "README.md", "plan-v1.schema.json"],
   sideEffects: ["./snippets/*"],
   keywords: ["crypto", "futures", "liquidation", "position-sizing", "wasm", "decimal"],
 };
+copyFileSync(join(root, "crates/scaleplan/schema/plan-v1.schema.json"), join(dir, "plan-v1.schema.json"));
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 writeFileSync(join(dir, "README.md"), readFileSync(join(root, "crates/scaleplan-wasm/README.md"), "utf8"));
 console.log(`    wrote ${join(dir, "package.json")} (scaleplan ${version})`);

@@ -12,7 +12,7 @@ api.initSync({ module: readFileSync(new URL("scaleplan_bg.wasm", dir)) });
 test("the package is named scaleplan and ships its TypeScript types", () => {
   assert.equal(pkg.name, "scaleplan");
   const types = readFileSync(new URL(pkg.types, dir), "utf8");
-  assert.match(types, /export function averageEntry\(fills: Fill\[\], contract\?: ContractKind \| undefined\): DecimalString;/);
+  assert.match(types, /export function averageEntry\(fills: Fill\[\], contract\?: ContractKind \| null\): DecimalString;/);
   assert.match(types, /export interface Fill \{/);
 });
 

@@ -73,21 +73,162 @@ export interface LiquidationResult {
   maintenanceMarginRate: DecimalString | null;
   maintenanceAmount: DecimalString | null;
 }
+/** A plan file, version 1 (JSON Schema: plan-v1.schema.json in the package). Every number is a DecimalString. */
+export interface Plan {
+  version: 1;
+  name?: string;
+  instrument: Instrument;
+  model: LiquidationModel;
+  side: "long" | "short";
+  marginMode: "isolated" | "cross";
+  account: {
+    /** Quote currency (linear) or coin (inverse); the cross wallet in cross mode. */
+    wallet: DecimalString;
+    /** Largest share of the wallet lost at the stop, fees included, in percent. */
+    riskPercent?: DecimalString;
+    otherMaintenanceMargin?: DecimalString;
+    otherUnrealizedPnl?: DecimalString;
+  };
+  /** Leverage of tranches that do not set their own. */
+  leverage: DecimalString;
+  stop?: DecimalString;
+  entryLiquidity?: "maker" | "taker";
+  funding?: { rate: DecimalString; intervals: DecimalString };
+  entries: { ladder: LadderSpec } | { schedule: ScheduleEntries };
+  [more: string]: unknown;
+}
+
+/** A contract's specification. */
+export interface Instrument {
+  symbol: string;
+  contract: ContractKind;
+  tickSize: DecimalString;
+  quantityStep: DecimalString;
+  minQuantity: DecimalString;
+  minNotional: DecimalString;
+  makerFee: DecimalString;
+  takerFee: DecimalString;
+  tiers: MarginTier[];
+}
+
+/** Total spread over the rungs. */
+export type Total =
+  | { quantity: DecimalString }
+  | { notional: DecimalString }
+  | { riskBudget: { account: DecimalString; riskPercent: DecimalString; stop: DecimalString; entryFee?: "maker" | "taker" } };
+
+export type Sizes = "flat" | "increasing" | "decreasing" | { skew: DecimalString } | { custom: DecimalString[] };
+
+/** Explicit tranches (price with share in percent, or with quantity) or a generator, and the total. */
+export interface LadderSpec {
+  tranches?: { price: DecimalString; share?: DecimalString; quantity?: DecimalString; leverage?: DecimalString }[];
+  generate?: { from: DecimalString; to: DecimalString; count: number; spacing?: "linear" | "geometric"; sizes?: Sizes };
+  total?: Total;
+  remainder?: "unplaced" | "topUpLargest";
+}
+
+/** Time-based tranches filled on a price path. Times: ISO-8601 UTC text or Unix milliseconds. */
+export interface ScheduleEntries {
+  start: string | number;
+  /** 1d, 12h, 30m, 15s, 500ms, or milliseconds. */
+  interval: string | number;
+  count: number;
+  sizes?: Sizes;
+  total: Total;
+  remainder?: "unplaced" | "topUpLargest";
+  path: { time: string | number; price: DecimalString }[];
+}
+
+/** A soft problem, on the tranche it concerns when it concerns one. */
+export interface Warning {
+  tranche?: number;
+  kind: string;
+  message: string;
+}
+
+/** The position right after one tranche fills. Amounts are in the margin currency (quote, or coin for inverse). */
+export interface TrancheRow {
+  index: number;
+  time?: string;
+  price: DecimalString;
+  quantity: DecimalString;
+  /** Percent of the placed total. */
+  share: DecimalString;
+  leverage: DecimalString;
+  cumulativeQuantity: DecimalString;
+  averageEntry: DecimalString | null;
+  notional: DecimalString;
+  feesPaid: DecimalString;
+  funding: DecimalString;
+  breakeven: DecimalString | null;
+  marginUsed: DecimalString;
+  effectiveLeverage: DecimalString | null;
+  freeMargin: DecimalString;
+  liquidationPrice: DecimalString | null;
+  bankruptcyPrice: DecimalString | null;
+  tier: number | null;
+  /** Fraction of the fill price the market may move against the position before liquidation. */
+  liquidationDistance: DecimalString | null;
+  /** Fraction of the stop price by which liquidation lies beyond the stop (negative: before it). */
+  liquidationBeyondStop: DecimalString | null;
+  lossAtStop: DecimalString | null;
+  lossAtStopPercent: DecimalString | null;
+  /** Loss at the stop in units of the risk budget. */
+  r: DecimalString | null;
+}
+
+/** What `evaluatePlan` returns. */
+export interface PlanReport {
+  ladder: {
+    rungs: { index: number; price: DecimalString; quantity: DecimalString; share: DecimalString; leverage?: DecimalString; time?: string }[];
+    requested: DecimalString;
+    placed: DecimalString;
+    remainder: DecimalString;
+    remainderPolicy: "unplaced" | "topUpLargest";
+    placedNotional: DecimalString;
+    warnings: Warning[];
+  };
+  rows: TrancheRow[];
+  warnings: Warning[];
+  riskBudget?: DecimalString;
+  [more: string]: unknown;
+}
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `ContractKind` object from JavaScript (typed for TypeScript; read with [`from_js`]).
+    #[wasm_bindgen(typescript_type = "ContractKind")]
+    pub type ContractKindJs;
+}
 
 /// Turns a core error into a JS `Error` whose message names the field.
 fn to_js_error(error: &Error) -> JsError {
     JsError::new(&error.to_string())
 }
 
-/// Reads a JS value as `T`, naming the field of any problem (`fills[1].price: must be above 0`).
+/// Reads a JS value as `T`, naming the field of any problem (`fills[1].price: must be above 0`); `what` names the
+/// argument, or is empty when the value is a document whose own paths are the field names (a plan).
 fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    // Through JSON text rather than serde-wasm-bindgen's deserializer: it reads only the fields a struct declares,
+    // so a misspelt field would pass silently; serde_json refuses unknown fields and JSON numbers for decimals.
+    let name = if what.is_empty() { "plan" } else { what };
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| to_js_error(&Error::invalid(name, "is required; pass a plain object or array")))?;
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { what.to_owned() } else { format!("{what}{}", field_suffix(&path)) };
-        let inner = e.into_inner().to_string();
-        to_js_error(&Error::invalid(field, inner))
+        let field = match (what.is_empty(), path.as_str()) {
+            (_, ".") => name.to_owned(),
+            (true, _) => path,
+            (false, _) => format!("{what}{}", field_suffix(&path)),
+        };
+        let message = e.into_inner().to_string();
+        // serde_json points at a line and column of text the caller never saw; the field path says where.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        to_js_error(&Error::invalid(field, message))
     })
 }
 
@@ -111,13 +252,12 @@ fn field_suffix(path: &str) -> String {
 #[wasm_bindgen(js_name = averageEntry, unchecked_return_type = "DecimalString")]
 pub fn average_entry(
     #[wasm_bindgen(unchecked_param_type = "Fill[]")] fills: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ContractKind | undefined")] contract: JsValue,
+    contract: Option<ContractKindJs>,
 ) -> Result<JsValue, JsError> {
     let fills: Vec<scaleplan::Fill> = from_js("fills", fills)?;
-    let contract = if contract.is_undefined() || contract.is_null() {
-        scaleplan::ContractKind::Linear
-    } else {
-        from_js("contract", contract)?
+    let contract = match contract {
+        None => scaleplan::ContractKind::Linear,
+        Some(contract) => from_js("contract", contract.into())?,
     };
     let average = scaleplan::average_entry(contract, &fills).map_err(|e| to_js_error(&e))?;
     Ok(JsValue::from_str(&average.to_string()))
@@ -134,4 +274,15 @@ pub fn liquidation_price(
     let input: scaleplan::liquidation::LiquidationInput = from_js("input", input)?;
     let result = scaleplan::liquidation::calculate(&input).map_err(|e| to_js_error(&e.within("input")))?;
     to_js(&result)
+}
+
+/// Evaluates a whole plan (file format version 1): its entries rounded as the exchange would take them, and the
+/// position after every tranche, with warnings on the tranches they concern.
+///
+/// Throws an `Error` naming the field in plan-file terms (`entries.ladder.tranches[1].price: must be above 0`).
+#[wasm_bindgen(js_name = evaluatePlan, unchecked_return_type = "PlanReport")]
+pub fn evaluate_plan(#[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue) -> Result<JsValue, JsError> {
+    let plan: scaleplan::Plan = from_js("", plan)?;
+    let report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::instrument::ContractKind;
-use crate::num::{calc, sum, Price, Quantity};
+use crate::num::{calc, round_dp, sum, Price, Quantity, Round};
 
 /// One executed (or planned) order: a price and a size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +23,8 @@ pub struct Fill {
 /// Linear `E = Σ qᵢ·pᵢ / Σ qᵢ`; inverse `E = Σ nᵢ / Σ (nᵢ / pᵢ)`. Source: Bybit help, "How to calculate average
 /// entry price" (1 BTC @ 10,000 + 2 BTC @ 13,000 → 12,000; 50 contracts @ 10,000 + 50 @ 15,000 → 12,000).
 /// Weighting by the USD margin of each fill, as some public calculators do, is wrong and not done here.
+/// The quotient is rounded to [`AVERAGE_DECIMALS`] places, halves away from zero: a harmonic mean is rarely a
+/// finite decimal, and 12 places are far below any exchange's tick.
 ///
 /// ```
 /// use scaleplan::{average_entry, ContractKind, Fill};
@@ -58,5 +60,8 @@ pub fn average_entry(contract: ContractKind, fills: &[Fill]) -> Result<Price> {
             (calc(total) / sum(coins, context)?).get(context)?
         }
     };
-    Price::new(context, average)
+    Price::new(context, round_dp(average, AVERAGE_DECIMALS, Round::Nearest))
 }
+
+/// Decimal places of an [`average_entry`].
+pub const AVERAGE_DECIMALS: u32 = 12;

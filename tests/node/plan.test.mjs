@@ -1,0 +1,78 @@
+// evaluatePlan and liquidationPrice from the built npm package, and the plan JSON Schema it ships.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const dir = new URL("../../target/npm/scaleplan/", import.meta.url);
+const api = await import(new URL("scaleplan.js", dir));
+api.initSync({ module: readFileSync(new URL("scaleplan_bg.wasm", dir)) });
+const schema = JSON.parse(readFileSync(new URL("plan-v1.schema.json", dir), "utf8"));
+const examples = new URL("../../crates/scaleplan/data/examples/", import.meta.url);
+const example = (name) => JSON.parse(readFileSync(new URL(name, examples), "utf8"));
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+test("every shipped example plan is valid against the schema and evaluates", () => {
+  const names = readdirSync(examples).filter((f) => f.endsWith(".json"));
+  assert.ok(names.length >= 1);
+  for (const name of names) {
+    const plan = example(name);
+    assert.ok(validate(plan), `${name}: ${JSON.stringify(validate.errors)}`);
+    const report = api.evaluatePlan(plan);
+    assert.ok(report.rows.length > 0, name);
+  }
+});
+
+test("the schema refuses what the engine refuses: numbers as JSON numbers, unknown fields, a second version", () => {
+  const plan = example("guide-btc-ladder.json");
+  assert.equal(validate({ ...plan, leverage: 10 }), false);
+  assert.equal(validate({ ...plan, levrage: "10" }), false);
+  assert.equal(validate({ ...plan, version: 2 }), false);
+  assert.throws(() => api.evaluatePlan({ ...plan, leverage: 10 }), /^Error: leverage: /);
+  assert.throws(() => api.evaluatePlan({ ...plan, levrage: "10" }), /unknown field `levrage`/);
+  assert.throws(() => api.evaluatePlan({ ...plan, version: 2 }), { message: "version: 2 is not supported; this build reads version 1" });
+});
+
+test("evaluatePlan reports the guide's BTC ladder tranche by tranche, decimals as strings", () => {
+  const report = api.evaluatePlan(example("guide-btc-ladder.json"));
+  assert.deepEqual(
+    report.rows.map((r) => [r.price, r.quantity, r.averageEntry, r.marginUsed, r.liquidationPrice]),
+    [
+      ["65000", "0.25", "65000", "1625", "58735"],
+      ["64000", "0.25", "64500", "3225", "58283.2"],
+      ["62500", "0.3", "63750", "5100", "57605.5"],
+      ["61000", "0.2", "63200", "6320", "57115.6"],
+    ],
+  );
+  assert.equal(report.rows[3].lossAtStop, "3242.64");
+  assert.equal(report.riskBudget, "200");
+  assert.ok(report.warnings.some((w) => w.kind === "riskAboveBudget" && w.tranche === 3));
+});
+
+test("evaluatePlan names the field of a bad entry in plan-file terms", () => {
+  const plan = example("guide-btc-ladder.json");
+  plan.entries.ladder.tranches[1].price = "-64000";
+  assert.throws(() => api.evaluatePlan(plan), { message: "entries.ladder.tranches[1].price: must be above 0" });
+  plan.entries.ladder.tranches[1].price = "64000";
+  plan.entries.ladder.tranches[1].share = "35";
+  assert.throws(() => api.evaluatePlan(plan), /^Error: entries\.ladder\.tranches/);
+});
+
+test("liquidationPrice reproduces Binance's cross example and Bybit's isolated example", () => {
+  const binance = api.liquidationPrice({
+    model: "binance", contract: "linear", side: "long", quantity: "0.02", entryPrice: "50000",
+    walletBalance: "500", maintenanceMarginRate: "0.004", maintenanceAmount: "0", marginMode: "cross", tickSize: "0.01",
+  });
+  assert.equal(binance.liquidationPrice, "25100.41");
+  assert.equal(binance.bankruptcyPrice, "25000");
+  const bybit = api.liquidationPrice({
+    model: "bybit", contract: "linear", side: "long", quantity: "1", entryPrice: "20000",
+    walletBalance: "400", maintenanceMarginRate: "0.005", maintenanceAmount: "0",
+  });
+  assert.equal(bybit.liquidationPrice, "19700");
+  assert.throws(
+    () => api.liquidationPrice({ model: "binance", contract: "inverse", side: "long", quantity: "10", entryPrice: "50000",
+      walletBalance: "0.01", maintenanceMarginRate: "0.004", maintenanceAmount: "0" }),
+    /contractSize/,
+  );
+});
