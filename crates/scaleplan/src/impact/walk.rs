@@ -643,19 +643,18 @@ pub fn max_within_budget(
 /// Whether a market order of `quantity` fills completely with an average no worse than `limit`, checked exactly:
 /// `Σ qᵢ × side × (L − pᵢ) ≥ 0`.
 fn within(levels: &[Level], side: OrderSide, limit: Decimal, quantity: Decimal) -> Result<bool> {
-    if quantity <= Decimal::ZERO {
-        return Ok(true);
+    let context = "maxWithinBudget";
+    let mut left = quantity;
+    let mut room = Decimal::ZERO;
+    for level in levels {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let take = level.size.get().min(left);
+        room = (calc(room) + (calc(limit) - level.price.get()) * side.sign() * take).get(context)?;
+        left = (calc(left) - take).get(context)?;
     }
-    let fills = Depth::new(levels).take(quantity)?;
-    let filled = sum(fills.iter().map(|f| f.quantity.get()), "maxWithinBudget")?;
-    if filled < quantity {
-        return Ok(false);
-    }
-    let room = fills
-        .iter()
-        .map(|f| ((calc(limit) - f.price.get()) * side.sign() * f.quantity.get()).get("maxWithinBudget"))
-        .collect::<Result<Vec<Decimal>>>()?;
-    Ok(sum(room, "maxWithinBudget")? >= Decimal::ZERO)
+    Ok(left <= Decimal::ZERO && room >= Decimal::ZERO)
 }
 
 /// `10^-s` for the largest number of decimals `s` among the sizes: the finest grid the book shows.
