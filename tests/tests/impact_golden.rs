@@ -286,5 +286,19 @@ fn requests_and_reports_cross_json_with_decimal_strings() -> Outcome<()> {
     );
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("must be a fraction from 0 to 1"), "{message}");
+
+    // A misspelt field is refused rather than silently ignored.
+    for text in [
+        r#"{"side": "buy", "tranches": {"kind": "sizes", "sizes": ["1"]}, "refill": {"kind": "none"}, "budgetbps": "5"}"#,
+        r#"{"side": "buy", "tranches": {"kind": "equal", "total": "1", "count": 2, "step": "1"}, "refill": {"kind": "none"}}"#,
+        r#"{"side": "buy", "tranches": {"kind": "sizes", "sizes": ["1"]}, "refill": {"kind": "fraction", "rates": "1"}}"#,
+    ] {
+        let message = serde_json::from_str::<ImpactRequest>(text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("unknown field") || message.contains("missing field"), "{text}: {message}");
+    }
+    let parametric = serde_json::from_str::<ParametricBook>(
+        r#"{"mid": "100", "spread": "1", "step": "0.5", "size": "2", "level": 3}"#,
+    );
+    assert!(parametric.is_err());
     Ok(())
 }

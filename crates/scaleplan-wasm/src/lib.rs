@@ -193,6 +193,95 @@ export interface PlanReport {
   riskBudget?: DecimalString;
   [more: string]: unknown;
 }
+
+/** A synthetic order book: levels every `step` from a best bid and best ask `spread` apart around `mid`;
+ * `size` at the best level and `sizeIncrement` more at each level further out. */
+export interface ParametricBook {
+  mid: DecimalString;
+  spread: DecimalString;
+  step: DecimalString;
+  size: DecimalString;
+  sizeIncrement?: DecimalString | null;
+  /** Levels per side, 1 to 100,000. */
+  levels: number;
+}
+
+/** How the book refills between tranches: `none` (each tranche eats what the earlier ones left), `full` (restored
+ * every time), or `fraction` (each level recovers `rate`, 0 to 1, of what is missing from it). */
+export type Refill = { kind: "none" } | { kind: "full" } | { kind: "fraction"; rate: DecimalString };
+
+/** Equal tranches of a total, or explicit sizes executed in order (1 to 1,000 tranches). */
+export type Tranches =
+  | { kind: "equal"; total: DecimalString; count: number }
+  | { kind: "sizes"; sizes: DecimalString[] };
+
+/** Second argument of `marketImpact`. */
+export interface ImpactRequest {
+  /** buy takes the asks, sell takes the bids. */
+  side: "buy" | "sell";
+  tranches: Tranches;
+  refill: Refill;
+  /** With a budget, the report includes the largest single order within it. */
+  budgetBps?: DecimalString | null;
+  /** What the budget is measured against; best by default. */
+  benchmark?: "best" | "mid";
+  /** The exchange's quantity step: equal tranches round down to it, the budget search steps by it. */
+  quantityStep?: DecimalString | null;
+}
+
+/** One market order walked through the book. Slippage is against the book before the first order, in bps. */
+export interface Execution {
+  requested: DecimalString;
+  filled: DecimalString;
+  /** Left over when the book ran out; "0" when the order filled. */
+  unfilled: DecimalString;
+  /** Σ price × quantity of the fills. */
+  notional: DecimalString;
+  averagePrice: DecimalString | null;
+  firstPrice: DecimalString | null;
+  worstPrice: DecimalString | null;
+  /** side × (average − best) / best × 10,000. */
+  slippageBps: DecimalString | null;
+  /** Against the mid: includes half the spread; null on a one-sided book. */
+  slippageVsMidBps: DecimalString | null;
+  /** One per price level, best first. */
+  fills: Fill[];
+}
+
+/** A soft problem with the book: a side sorted, repeated prices merged, or a crossed book. */
+export type BookWarning =
+  | { kind: "resorted"; side: "bids" | "asks" }
+  | { kind: "mergedDuplicates"; side: "bids" | "asks"; count: number }
+  | { kind: "crossed"; bestBid: DecimalString; bestAsk: DecimalString };
+
+/** The largest single order within the slippage budget, on the quantity step grid. */
+export interface MaxOrder {
+  quantity: DecimalString;
+  step: DecimalString;
+  /** The worst average price the budget allows. */
+  limitPrice: DecimalString | null;
+  /** What one more step would break. */
+  limitedBy: "budget" | "depth";
+  execution: Execution | null;
+}
+
+/** What `marketImpact` returns. */
+export interface ImpactReport {
+  layout: "binance" | "bybit" | "okx" | "bidsAsks" | "levels" | "parametric";
+  warnings: BookWarning[];
+  side: "buy" | "sell";
+  bestPrice: DecimalString | null;
+  midPrice: DecimalString | null;
+  lump: Execution;
+  tranches: Execution[];
+  /** The tranches added up, fills merged by price. */
+  combined: Execution;
+  /** side × (lump notional − tranches notional); null when the two filled different quantities. */
+  savingQuote: DecimalString | null;
+  /** Lump slippage minus combined tranche slippage. */
+  savingBps: DecimalString | null;
+  maxWithinBudget: MaxOrder | null;
+}
 "#;
 
 #[wasm_bindgen]
@@ -284,5 +373,28 @@ pub fn liquidation_price(
 pub fn evaluate_plan(#[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue) -> Result<JsValue, JsError> {
     let plan: scaleplan::Plan = from_js("", plan)?;
     let report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
+}
+
+/// What a lump-sum market order costs against the same quantity in tranches on an order book, under an explicit
+/// refill assumption, and optionally the largest single order within a slippage budget.
+///
+/// `book` is the depth JSON of Binance (`/api/v3/depth`, `/fapi/v1/depth`), Bybit (`/v5/market/orderbook`) or OKX
+/// (`/api/v5/market/books`) as pasted text, or a `ParametricBook`. Throws an `Error` naming the field: of the pasted
+/// JSON (`asks[3][0]: must be above 0`), of the parametric book (`book.levels: ...`) or of `orders`.
+#[wasm_bindgen(js_name = marketImpact, unchecked_return_type = "ImpactReport")]
+pub fn market_impact(
+    #[wasm_bindgen(unchecked_param_type = "string | ParametricBook")] book: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ImpactRequest")] orders: JsValue,
+) -> Result<JsValue, JsError> {
+    let parsed = match book.as_string() {
+        Some(text) => scaleplan::impact::parse_depth(&text).map_err(|e| to_js_error(&e))?,
+        None => {
+            let parametric: scaleplan::impact::ParametricBook = from_js("book", book)?;
+            parametric.build().map_err(|e| to_js_error(&e.within("book")))?
+        }
+    };
+    let request: scaleplan::impact::ImpactRequest = from_js("orders", orders)?;
+    let report = scaleplan::impact::market_impact(&parsed, &request).map_err(|e| to_js_error(&e.within("orders")))?;
     to_js(&report)
 }

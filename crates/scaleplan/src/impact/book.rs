@@ -257,7 +257,7 @@ fn order_side(side: BookSide, mut levels: Vec<Level>, warnings: &mut Vec<BookWar
 /// `size + i × size_increment` on both sides. A constant size per level is the flat book of the textbook
 /// limit-order-book model; a growing one approximates the deeper liquidity further from the mid that real books show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ParametricBook {
     /// Mid price.
     pub mid: Price,

@@ -109,7 +109,7 @@ pub struct Execution {
 /// resting now); the walk then starts again from the best level. Real books refill at a speed that depends on the
 /// market and the time between tranches, which is why it is an assumption for the trader to set, not a constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
 pub enum Refill {
     /// Nothing comes back: each tranche eats what the earlier ones left, so tranches pay what the lump sum pays
     /// (all impact is permanent).
@@ -185,7 +185,7 @@ impl fmt::Display for RefillRate {
 
 /// How a total is split into tranches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
 pub enum Tranches {
     /// `count` tranches of equal size (see [`split_equal`]).
     Equal {
@@ -665,7 +665,7 @@ fn finest_step(levels: &[Level]) -> Result<Quantity> {
 
 /// What to compare on a book: the side, the tranches, the refill assumption, and optionally a slippage budget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImpactRequest {
     /// Which way the orders trade.
     pub side: OrderSide,
@@ -708,10 +708,7 @@ pub fn market_impact(parsed: &ParsedBook, request: &ImpactRequest) -> Result<Imp
     let comparison = execute_tranches(&parsed.book, request.side, &sizes, request.refill)?;
     let max = request
         .budget_bps
-        .map(|budget| {
-            max_within_budget(&parsed.book, request.side, budget, request.benchmark, request.quantity_step)
-                .map_err(|e| e.within("budgetBps"))
-        })
+        .map(|budget| max_within_budget(&parsed.book, request.side, budget, request.benchmark, request.quantity_step))
         .transpose()?;
     Ok(ImpactReport { layout: parsed.layout, warnings: parsed.warnings.clone(), comparison, max_within_budget: max })
 }
