@@ -1047,3 +1047,132 @@ fn shares(quantities: &[Decimal], placed: Decimal) -> Result<Vec<Decimal>> {
     }
     Ok(floored.into_iter().map(|d| d.normalize()).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn btcusdt(maker_fee: &str) -> Result<Instrument> {
+        Ok(Instrument {
+            symbol: "BTCUSDT".into(),
+            contract: ContractKind::Linear,
+            tick_size: "0.1".parse()?,
+            quantity_step: "0.001".parse()?,
+            min_quantity: "0.001".parse()?,
+            min_notional: "5".parse()?,
+            maker_fee: maker_fee.parse()?,
+            taker_fee: "0.0005".parse()?,
+            tiers: Vec::new(),
+        })
+    }
+
+    fn spec(json: &str) -> Result<LadderSpec> {
+        serde_json::from_str(json).map_err(|e| Error::invalid("entries", e.to_string()))
+    }
+
+    fn error(json: &str, side: Side, maker_fee: &str) -> Result<String> {
+        Ok(build_ladder(&spec(json)?, side, &btcusdt(maker_fee)?).err().map(|e| e.to_string()).unwrap_or_default())
+    }
+
+    #[test]
+    fn structural_errors_name_the_field() -> Result<()> {
+        let cases = [
+            (r#"{"total": {"quantity": "1"}}"#, "tranches: are required; list the tranches, or give generate instead"),
+            (
+                r#"{"tranches": [], "total": {"quantity": "1"}}"#,
+                "tranches: must hold from 1 to 1000 tranches; it holds 0",
+            ),
+            (
+                r#"{"tranches": [{"price": "65000"}], "total": {"quantity": "1"}}"#,
+                "tranches[0]: needs a share (percent of the total) or a quantity",
+            ),
+            (
+                r#"{"generate": {"from": "65000", "to": "64000", "count": 1}, "total": {"quantity": "1"}}"#,
+                "generate.to: must equal from when count is 1",
+            ),
+            (
+                r#"{"generate": {"from": "65000", "to": "64000", "count": 2}}"#,
+                "total: is required; give a quantity, a notional or a risk budget",
+            ),
+            (
+                r#"{"generate": {"from": "65000", "to": "64000", "count": 2}, "total": {"riskBudget": {"account": "1000", "riskPercent": "1", "stop": "63000"}}}"#,
+                "total.riskBudget.stop: must be above every entry price of a short; rungs[0] is at 65000",
+            ),
+        ];
+        for (json, expected) in cases {
+            let side = if expected.contains("short") { Side::Short } else { Side::Long };
+            assert_eq!(error(json, side, "0.0002")?, expected, "{json}");
+        }
+        Ok(())
+    }
+
+    /// A maker rebate larger than the distance to the stop makes a rung gain at the stop: no size meets a budget.
+    #[test]
+    fn a_rebate_that_outweighs_the_loss_is_refused() -> Result<()> {
+        let json = r#"{"tranches": [{"price": "65000", "share": "100"}],
+            "total": {"riskBudget": {"account": "1000", "riskPercent": "1", "stop": "64999.9"}}}"#;
+        // Loss per BTC = 0.1 + (-0.01)·65000 + 0.0005·64999.9 = 0.1 − 650 + 32.49995 < 0.
+        assert_eq!(
+            error(json, Side::Long, "-0.01")?,
+            "total.riskBudget.stop: is too close to rungs[0] at 65000: the fee rebate outweighs the loss at the stop, \
+             so no size meets the risk budget"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn decimals_cross_json_as_strings_only() -> Result<()> {
+        let numeric = serde_json::from_str::<LadderSpec>(r#"{"tranches": [{"price": 65000, "share": "100"}]}"#);
+        assert!(numeric.is_err(), "a JSON number was accepted as a price");
+        let ladder = build_ladder(
+            &spec(
+                r#"{"tranches": [{"price": "65000", "share": "100", "leverage": "5"}], "total": {"quantity": "0.0015"}}"#,
+            )?,
+            Side::Long,
+            &btcusdt("0.0002")?,
+        )?;
+        let json = serde_json::to_value(&ladder).map_err(|e| Error::invalid("ladder", e.to_string()))?;
+        let expected = serde_json::json!({
+            "rungs": [{"index": 0, "price": "65000", "quantity": "0.001", "share": "100", "leverage": "5"}],
+            "requested": "0.0015",
+            "placed": "0.001",
+            "remainder": "0.0005",
+            "remainderPolicy": "unplaced",
+            "placedNotional": "65",
+            "warnings": []
+        });
+        assert_eq!(json, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn warnings_serialize_with_their_rung() -> Result<()> {
+        let ladder = build_ladder(
+            // Weights 2 and 1 of 0.002: 0.00133… → 0.001 and 0.00066… → 0 at the 0.001 step.
+            &spec(
+                r#"{"generate": {"from": "65000", "to": "64000", "count": 2, "sizes": "decreasing"},
+                      "total": {"quantity": "0.002"}}"#,
+            )?,
+            Side::Long,
+            &btcusdt("0.0002")?,
+        )?;
+        let json = serde_json::to_value(ladder.warnings()).map_err(|e| Error::invalid("warnings", e.to_string()))?;
+        let expected = serde_json::json!([{
+            "tranche": 1,
+            "kind": "zeroQuantity",
+            "message": "rungs[1] at 64000: the quantity rounds down to 0 at the step 0.001; nothing will be placed"
+        }]);
+        assert_eq!(json, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn roots_are_exact_where_the_decimal_can_hold_them() -> Result<()> {
+        let cases = [("1024", 10, "2"), ("0.81", 2, "0.9"), ("1.21", 2, "1.1"), ("8", 1, "8"), ("1", 999, "1")];
+        for (x, k, root) in cases {
+            let found = nth_root(x.parse().map_err(|_| Error::invalid("x", x))?, k, "test")?;
+            assert_eq!(found.normalize().to_string(), root, "{x}^(1/{k})");
+        }
+        Ok(())
+    }
+}

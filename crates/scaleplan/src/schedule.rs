@@ -415,3 +415,112 @@ fn uncovered(index: usize, time: UtcTime, path: &PricePath) -> Error {
         format!("has no price for tranches[{index}] at {time}; {span}; extend the path or move the schedule"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candles::Candle;
+
+    fn at(text: &str) -> Result<UtcTime> {
+        UtcTime::parse("t", text)
+    }
+
+    fn point(time: &str, price: &str) -> Result<PricePoint> {
+        Ok(PricePoint { time: at(time)?, price: price.parse()? })
+    }
+
+    #[test]
+    fn intervals_read_units_and_refuse_the_rest() {
+        let good = [("1w", 604_800_000), ("1d", 86_400_000), ("12h", 43_200_000), ("30m", 1_800_000), ("15s", 15_000)];
+        for (text, ms) in good.into_iter().chain([("500ms", 500), ("86400000", 86_400_000)]) {
+            assert_eq!(Interval::parse("interval", text).map(Interval::millis), Ok(ms), "{text}");
+        }
+        let refused = [
+            (
+                "1.5d",
+                "interval: `1.5d` is not an interval; write a whole number and a unit, like 1d, 12h, 30m, 15s or 500ms",
+            ),
+            ("d", "interval: `d` is not an interval; write a whole number and a unit, like 1d, 12h, 30m, 15s or 500ms"),
+            (
+                "1M",
+                "interval: `1M` is not an interval; write a whole number and a unit, like 1d, 12h, 30m, 15s or 500ms",
+            ),
+            ("0h", "interval: must be above 0 and at most 253402300799999 milliseconds, not 0"),
+            (
+                "99999999999999999999d",
+                "interval: must be above 0 and at most 253402300799999 milliseconds, not 9223372036854775807",
+            ),
+        ];
+        for (text, message) in refused {
+            assert_eq!(Interval::parse("interval", text).map_err(|e| e.to_string()), Err(message.to_owned()), "{text}");
+        }
+        assert!(serde_json::from_str::<Interval>("-5").is_err(), "a negative interval was accepted");
+    }
+
+    #[test]
+    fn times_read_iso_text_and_milliseconds() -> Result<()> {
+        assert_eq!(at("2024-05-01T09:00:00Z")?.millis(), 1_714_554_000_000);
+        assert_eq!(at("1714554000000")?, at("2024-05-01T09:00:00Z")?);
+        assert_eq!(
+            serde_json::from_str::<UtcTime>("1714554000000").map_err(|e| Error::invalid("t", e.to_string()))?,
+            at("2024-05-01T09:00:00Z")?
+        );
+        assert_eq!(
+            UtcTime::from_millis("start", -1).map_err(|e| e.to_string()),
+            Err("start: must be a time from 1970 to 9999 (Unix milliseconds 0 to 253402300799999), not -1".to_owned())
+        );
+        assert!(serde_json::from_str::<UtcTime>("1714554000000.5").is_err(), "a fractional millisecond was accepted");
+        Ok(())
+    }
+
+    #[test]
+    fn paths_are_in_time_order_and_cover_only_their_span() -> Result<()> {
+        assert_eq!(
+            PricePath::new(Vec::new()).map_err(|e| e.to_string()),
+            Err("path: must hold at least one price point".to_owned())
+        );
+        let backwards = vec![point("2024-05-02", "1")?, point("2024-05-01", "2")?];
+        assert_eq!(
+            PricePath::new(backwards).map_err(|e| e.to_string()),
+            Err("path[1].time: 2024-05-01T00:00:00Z must be after path[0].time (2024-05-02T00:00:00Z); points go in \
+                 increasing time order"
+                .to_owned())
+        );
+        let path = PricePath::new(vec![point("2024-05-01T00:00:00Z", "100")?, point("2024-05-01T06:00:00Z", "200")?])?;
+        assert_eq!(path.price_at(at("2024-04-30T23:59:59.999Z")?), None);
+        assert_eq!(path.price_at(at("2024-05-01T00:00:00Z")?).map(|p| p.to_string()), Some("100".into()));
+        assert_eq!(path.price_at(at("2024-05-01T05:59:59.999Z")?).map(|p| p.to_string()), Some("100".into()));
+        assert_eq!(path.price_at(at("2024-05-01T06:00:00Z")?).map(|p| p.to_string()), Some("200".into()));
+        assert_eq!(path.price_at(at("2024-05-01T06:00:00.001Z")?), None);
+        Ok(())
+    }
+
+    /// A candle's close is the last price before it closes: at open time + interval.
+    #[test]
+    fn candle_closes_sit_at_the_end_of_their_interval() -> Result<()> {
+        let open = |time: &str, close: &str| -> Result<Candle> {
+            let close: Price = close.parse()?;
+            Candle::new(at(time)?.millis(), close, close, close, close, None)
+        };
+        let candles =
+            Candles::new(vec![open("2024-05-01T08:00:00Z", "64000")?, open("2024-05-01T09:00:00Z", "64500")?])?;
+        let path = PricePath::from_candles(&candles, "1h".parse()?)?;
+        let points: Vec<String> = path.points().iter().map(|p| format!("{} {}", p.time, p.price)).collect();
+        assert_eq!(points, ["2024-05-01T09:00:00Z 64000", "2024-05-01T10:00:00Z 64500"]);
+        Ok(())
+    }
+
+    #[test]
+    fn schedules_end_before_the_year_10000() -> Result<()> {
+        let spec: ScheduleSpec = serde_json::from_str(
+            r#"{"start": "9999-12-30T00:00:00Z", "interval": "1d", "count": 3, "total": {"quantity": "3"}}"#,
+        )
+        .map_err(|e| Error::invalid("entries", e.to_string()))?;
+        assert_eq!(
+            schedule_times(&spec).map_err(|e| e.to_string()),
+            Err("interval: puts tranches[2] after 9999-12-31T23:59:59.999Z; shorten the interval or the count"
+                .to_owned())
+        );
+        Ok(())
+    }
+}
