@@ -287,6 +287,16 @@ fn requests_and_reports_cross_json_with_decimal_strings() -> Outcome<()> {
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("must be a fraction from 0 to 1"), "{message}");
 
+    let crossed = parse_depth(r#"{"bids": [["100.5", "1"]], "asks": [["100", "2"], ["100", "1"]]}"#).map_err(text)?;
+    let warnings = serde_json::to_value(&crossed.warnings).map_err(text)?;
+    assert_eq!(
+        warnings,
+        serde_json::json!([
+            {"kind": "mergedDuplicates", "side": "asks", "count": 1},
+            {"kind": "crossed", "bestBid": "100.5", "bestAsk": "100"},
+        ])
+    );
+
     // A misspelt field is refused rather than silently ignored.
     for text in [
         r#"{"side": "buy", "tranches": {"kind": "sizes", "sizes": ["1"]}, "refill": {"kind": "none"}, "budgetbps": "5"}"#,
