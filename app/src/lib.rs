@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
             <h1>"scaleplan"</h1>
             <p class="sp-lede">"Average entry of your fills, exact to the last digit."</p>
             <FillTable rows=rows />
-            <p class="sp-result" role="status" aria-live="polite">
+            <p class="sp-result">
                 "Average entry: "
                 <output data-testid="average">{move || average.get().unwrap_or_default()}</output>
             </p>
