@@ -53,11 +53,15 @@ fn replays_match_hand_worked_events() {
 /// Replays one case and lists every difference from what the data file expects.
 fn check(case: &Case) -> Vec<String> {
     let [plan_file, candles_file, rules] = case.input.as_slice() else { return vec!["no case row".into()] };
-    let plan: Plan = match serde_json::from_str(&read(plan_file)) {
+    let (plan_text, candles_text) = match (read(plan_file), read(candles_file)) {
+        (Ok(plan), Ok(candles)) => (plan, candles),
+        (Err(e), _) | (_, Err(e)) => return vec![e],
+    };
+    let plan: Plan = match serde_json::from_str(&plan_text) {
         Ok(plan) => plan,
         Err(e) => return vec![format!("{plan_file}: {e}")],
     };
-    let candles = match parse(&read(candles_file)) {
+    let candles = match parse(&candles_text) {
         Ok(candles) => candles,
         Err(e) => return vec![format!("{candles_file}: {e}")],
     };
@@ -77,7 +81,10 @@ fn check(case: &Case) -> Vec<String> {
         (Ok(_), Some(expected)) => return vec![format!("replayed, but expected the error `{expected}`")],
         (Ok(report), None) => report,
     };
-    let json = serde_json::to_value(&report).expect("a report serializes");
+    let json = match serde_json::to_value(&report) {
+        Ok(json) => json,
+        Err(e) => return vec![format!("the report does not serialize: {e}")],
+    };
     let mut problems = Vec::new();
     let events = json["events"].as_array().cloned().unwrap_or_default();
     if events.len() != case.events.len() {
@@ -130,7 +137,7 @@ fn summary(events: &[serde_json::Value]) -> String {
     events.iter().map(|e| format!("{}@{}", text(&e["kind"]), text(&e["price"]))).collect::<Vec<_>>().join(", ")
 }
 
-fn read(path: &str) -> String {
+fn read(path: &str) -> Result<String, String> {
     let full = repo_root().join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
+    std::fs::read_to_string(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))
 }

@@ -213,7 +213,8 @@ pub struct ReplayReport {
     /// The largest fall of equity from a previous peak.
     #[serde(with = "rust_decimal::serde::str")]
     pub max_drawdown: Decimal,
-    /// That fall as a percentage of the peak it fell from; `None` when the peak was not above 0.
+    /// That fall as a percentage of the peak it fell from; `None` when the peak was not above 0 (or so small that
+    /// the percentage leaves the decimal range).
     #[serde(with = "rust_decimal::serde::str_option")]
     pub max_drawdown_percent: Option<Decimal>,
 }
@@ -743,7 +744,9 @@ impl<'a> Replay<'a> {
         if self.quantity.is_zero() {
             return Ok(None);
         }
-        Price::new("averageEntry", round_dp(self.entry, OUTPUT_DECIMALS, Round::Nearest)).map(Some)
+        // A price too small for the output's places (below 0.000000005) is shown exactly rather than as 0.
+        let rounded = round_dp(self.entry, OUTPUT_DECIMALS, Round::Nearest);
+        Price::new("averageEntry", if rounded > Decimal::ZERO { rounded } else { self.entry }).map(Some)
     }
 
     /// The end-of-data event and the outcome.
@@ -762,7 +765,7 @@ impl<'a> Replay<'a> {
         unfilled.sort_unstable();
         let unrealized = self.unrealized(close)?;
         let max_drawdown_percent = if self.drawdown_peak > Decimal::ZERO {
-            Some(out((calc(self.max_drawdown) * Decimal::ONE_HUNDRED / self.drawdown_peak).get("maxDrawdownPercent")?))
+            (calc(self.max_drawdown) * Decimal::ONE_HUNDRED / self.drawdown_peak).ok().map(out)
         } else {
             None
         };
