@@ -46,7 +46,7 @@ pub const SHARE_DECIMALS: u32 = 4;
 /// `{"tranches": [{"price": "65000", "share": "25"}, …], "total": {"quantity": "1"}}` or
 /// `{"generate": {"from": "65000", "to": "61000", "count": 4}, "total": {"notional": "100000"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LadderSpec {
     /// Explicit tranches, in the order they are to be placed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ impl LadderSpec {
 /// All tranches of a ladder are sized the same way. Shares are percentages (25 is 25 %, as the guide writes them)
 /// and must add up to exactly 100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Tranche {
     /// Limit price; rounded to the tick.
     pub price: Price,
@@ -120,7 +120,7 @@ impl Tranche {
 
 /// Tranches generated over a price range: `count` prices from `from` to `to` (both included), sized by `sizes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Generator {
     /// Price of the first rung.
     pub from: Price,
@@ -233,7 +233,7 @@ pub enum Total {
 /// market order). The total quantity `Q` solves `Σ (Q·wᵢ/W)·lossᵢ = budget` exactly:
 /// `Q = budget·W / Σ wᵢ·lossᵢ`. Flooring each rung then keeps the loss at or below the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RiskBudget {
     /// Account balance: quote currency (linear) or coin (inverse).
     pub account: Positive,
@@ -1118,6 +1118,23 @@ mod tests {
              so no size meets the risk budget"
         );
         Ok(())
+    }
+
+    /// A misspelt key would otherwise be dropped silently (`remainer` would leave the remainder policy at its
+    /// default), so specs refuse keys they do not know.
+    #[test]
+    fn unknown_keys_are_refused() {
+        let typos = [
+            r#"{"tranches": [{"price": "65000", "share": "100"}], "total": {"quantity": "1"}, "remainer": "topUpLargest"}"#,
+            r#"{"tranches": [{"price": "65000", "shares": "100"}], "total": {"quantity": "1"}}"#,
+            r#"{"generate": {"from": "65000", "to": "64000", "count": 2, "spaceing": "geometric"}}"#,
+            r#"{"generate": {"from": "65000", "to": "64000", "count": 2},
+                "total": {"riskBudget": {"account": "1000", "riskPercent": "1", "stop": "60000", "fee": "taker"}}}"#,
+        ];
+        for json in typos {
+            let error = serde_json::from_str::<LadderSpec>(json).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.starts_with("unknown field"), "{json}: {error}");
+        }
     }
 
     #[test]
