@@ -15,8 +15,10 @@ pub mod plan;
 pub mod position;
 pub mod presets;
 pub mod replay;
+pub mod scaleout;
 pub mod schedule;
 pub mod time;
+mod valuation;
 pub mod warning;
 
 pub use error::{Error, Result};
@@ -27,5 +29,6 @@ pub use plan::{evaluate_plan, Plan, PlanReport, TrancheRow};
 pub use position::{average_entry, Fill};
 pub use replay::{replay_plan, ReplayReport, ReplayRules};
 pub use rust_decimal::Decimal;
+pub use scaleout::{evaluate_exits, ExitInput, ExitPlan, ExitReport, ExitStep};
 pub use schedule::{build_schedule, PricePath, ScheduleSpec, UtcTime};
 pub use warning::{Warning, WarningKind};

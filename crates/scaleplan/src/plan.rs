@@ -3,7 +3,8 @@
 //! [`evaluate_plan`] builds the entries (a price ladder or a time schedule), then walks the fills in order and
 //! reports after each one what the position has become: size, average entry, fees, fee- and funding-inclusive
 //! breakeven, margin, effective leverage, free margin, liquidation price and its distances, the loss at the stop
-//! and R. Soft problems are [`Warning`]s on the tranche they concern.
+//! and R. Soft problems are [`Warning`]s on the tranche they concern. When the plan has `exits`, the position after
+//! the last tranche is then scaled out step by step ([`crate::scaleout`]).
 //!
 //! Amounts are in the quote currency for linear contracts and in the coin for inverse ones (the margin currency
 //! in both cases); notionals of inverse contracts are in USD (`contracts × contract size`).
@@ -24,9 +25,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::ladder::{build_ladder, Ladder, LadderSpec, Liquidity, Total};
-use crate::liquidation::{liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
-use crate::num::{calc, round_dp, Calc, Leverage, NonNegative, Percent, Price, Rate, Round, Side};
+use crate::liquidation::{Liquidation, MarginMode, Model};
+use crate::num::{calc, round_dp, Leverage, NonNegative, Percent, Price, Rate, Round, Side};
+use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec, UtcTime};
+use crate::valuation::{out, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};
 
 /// The plan file format this build reads and writes.
@@ -74,6 +77,9 @@ pub struct Plan {
     pub funding: Option<Funding>,
     /// How the position is built.
     pub entries: Entries,
+    /// How the position is to be closed once built (guide §3): targets, stop moves, de-risking, a defensive exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exits: Option<ExitPlan>,
 }
 
 /// The account a plan trades from.
@@ -137,6 +143,9 @@ pub struct PlanReport {
     /// The risk budget (account × risk %), when the plan sets one.
     #[serde(skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
     pub risk_budget: Option<Decimal>,
+    /// The exit plan step by step, on the position after the last tranche, when the plan has `exits`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exits: Option<ExitReport>,
 }
 
 /// The position right after one tranche fills.
@@ -205,31 +214,17 @@ pub struct TrancheRow {
     pub r: Option<Decimal>,
 }
 
-/// Evaluates a plan: its entries, and the position after each of them.
+/// Evaluates a plan: its entries, the position after each of them, and its exits on the position they build.
 ///
 /// # Errors
 /// [`Error::UnsupportedVersion`] for a version other than [`PLAN_VERSION`]; [`Error::Invalid`] naming the field
-/// (`entries.ladder.total`, `instrument.tiers`, `account.otherMaintenanceMargin`) when the plan contradicts itself;
-/// [`Error::Overflow`] when the numbers leave the decimal range.
+/// (`entries.ladder.total`, `instrument.tiers`, `account.otherMaintenanceMargin`, `exits.targets[1].share`) when
+/// the plan contradicts itself; [`Error::Overflow`] when the numbers leave the decimal range.
 pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
     if plan.version != PLAN_VERSION {
         return Err(Error::UnsupportedVersion { found: plan.version });
     }
-    if plan.instrument.tiers.is_empty() {
-        return Err(Error::invalid(
-            "instrument.tiers",
-            "must hold at least one maintenance tier (rate and amount) to compute liquidation",
-        ));
-    }
-    if plan.margin_mode == MarginMode::Isolated
-        && (plan.account.other_maintenance_margin.is_some_and(|m| !m.get().is_zero())
-            || plan.account.other_unrealized_pnl.is_some_and(|p| !p.is_zero()))
-    {
-        return Err(Error::invalid(
-            "account.otherMaintenanceMargin",
-            "other positions only share the wallet in cross mode; leave it out or choose cross",
-        ));
-    }
+    check_margining(&plan.instrument, plan.margin_mode, &plan.account)?;
     let ladder = build_entries(plan)?;
     let mut walk = Walk::new(plan)?;
     let mut rows = Vec::with_capacity(ladder.rungs().len());
@@ -242,7 +237,46 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
         rows.push(row);
     }
     warnings.sort_by_key(|w| w.tranche().map_or(0, |t| t.saturating_add(1)));
-    Ok(PlanReport { ladder, rows, warnings, risk_budget: walk.budget })
+    let exits = match &plan.exits {
+        Some(exits) => Some(walk.exits(exits)?),
+        None => None,
+    };
+    Ok(PlanReport { ladder, rows, warnings, risk_budget: walk.budget, exits })
+}
+
+/// Refuses what no liquidation can be computed from: an instrument without maintenance tiers, and other positions
+/// sharing an isolated wallet.
+///
+/// # Errors
+/// [`Error::Invalid`] on `instrument.tiers` or `account.otherMaintenanceMargin`.
+pub(crate) fn check_margining(instrument: &Instrument, mode: MarginMode, account: &Account) -> Result<()> {
+    if instrument.tiers.is_empty() {
+        return Err(Error::invalid(
+            "instrument.tiers",
+            "must hold at least one maintenance tier (rate and amount) to compute liquidation",
+        ));
+    }
+    if mode == MarginMode::Isolated
+        && (account.other_maintenance_margin.is_some_and(|m| !m.get().is_zero())
+            || account.other_unrealized_pnl.is_some_and(|p| !p.is_zero()))
+    {
+        return Err(Error::invalid(
+            "account.otherMaintenanceMargin",
+            "other positions only share the wallet in cross mode; leave it out or choose cross",
+        ));
+    }
+    Ok(())
+}
+
+/// How the plan's position is margined, for [`Margining::liquidation`].
+fn margining(plan: &Plan) -> Margining<'_> {
+    Margining {
+        instrument: &plan.instrument,
+        model: plan.model,
+        mode: plan.margin_mode,
+        side: plan.side,
+        account: &plan.account,
+    }
 }
 
 /// The ladder or schedule of the plan, with errors placed under `entries`.
@@ -256,70 +290,6 @@ fn build_entries(plan: &Plan) -> Result<Ladder> {
             build_schedule(&schedule.spec, plan.side, &plan.instrument, &path)
                 .map_err(|e| e.within("entries.schedule"))
         }
-    }
-}
-
-/// Values and PnL in the margin currency, for linear or inverse contracts.
-#[derive(Debug, Clone, Copy)]
-struct Valuation {
-    contract: ContractKind,
-    side: Side,
-}
-
-impl Valuation {
-    /// Value of `quantity` at `price`: linear `q·P` (quote); inverse `q·CS/P` (coin).
-    fn value(self, quantity: Decimal, price: Decimal) -> Calc {
-        match self.contract {
-            ContractKind::Linear => calc(quantity) * price,
-            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get() / price,
-        }
-    }
-
-    /// PnL of `quantity` from `entry` to `exit`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`.
-    fn pnl(self, quantity: Decimal, entry: Decimal, exit: Decimal) -> Calc {
-        let sign = self.side.sign();
-        match self.contract {
-            ContractKind::Linear => (calc(exit) - entry) * quantity * sign,
-            ContractKind::Inverse { contract_size } => {
-                (calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity * sign
-            }
-        }
-    }
-
-    /// USD or quote notional of `quantity` at `price`: linear `q·P`; inverse `q·CS` (price-independent).
-    fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
-        match self.contract {
-            ContractKind::Linear => calc(quantity) * price,
-            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get(),
-        }
-    }
-
-    /// Exit price where PnL equals `costs` (fees and funding already paid or owed) plus the exit fee at `exit_fee`.
-    ///
-    /// Linear long `(q·E + C)/(q·(1 − f))`, short `(q·E − C)/(q·(1 + f))`; inverse long `q·CS·(1 + f)/(q·CS/E − C)`,
-    /// short `q·CS·(1 − f)/(q·CS/E + C)`. `None` when no positive price breaks even.
-    fn breakeven(self, quantity: Decimal, entry: Decimal, costs: Decimal, exit_fee: Decimal) -> Result<Option<Decimal>> {
-        let context = "breakeven";
-        let one = Decimal::ONE;
-        let (numerator, denominator) = match (self.contract, self.side) {
-            (ContractKind::Linear, Side::Long) => (calc(quantity) * entry + costs, (calc(one) - exit_fee) * quantity),
-            (ContractKind::Linear, Side::Short) => {
-                (calc(quantity) * entry - costs, (calc(one) + exit_fee) * quantity)
-            }
-            (ContractKind::Inverse { contract_size }, side) => {
-                let face = (calc(quantity) * contract_size.get()).get(context)?;
-                let coins = (calc(face) / entry).get(context)?;
-                match side {
-                    Side::Long => ((calc(one) + exit_fee) * face, calc(coins) - costs),
-                    Side::Short => ((calc(one) - exit_fee) * face, calc(coins) + costs),
-                }
-            }
-        };
-        let (numerator, denominator) = (numerator.get(context)?, denominator.get(context)?);
-        if numerator <= Decimal::ZERO || denominator <= Decimal::ZERO {
-            return Ok(None);
-        }
-        (calc(numerator) / denominator).get(context).map(Some)
     }
 }
 
@@ -487,37 +457,37 @@ impl<'a> Walk<'a> {
         Ok(row)
     }
 
+    /// The exits of the position the tranches built: its exact size, average entry, fees and margin, with the
+    /// plan's stop.
+    fn exits(&self, exits: &ExitPlan) -> Result<ExitReport> {
+        let plan = self.plan;
+        if self.quantity <= Decimal::ZERO {
+            return Err(Error::invalid("exits", "the entries place nothing, so there is no position to exit"));
+        }
+        let entry = match self.valuation.contract {
+            ContractKind::Linear => (calc(self.weighted) / self.quantity).get("averageEntry")?,
+            ContractKind::Inverse { .. } => (calc(self.quantity) / self.weighted).get("averageEntry")?,
+        };
+        let held = Held {
+            quantity: self.quantity,
+            entry,
+            fees: self.fees,
+            margin: self.margin,
+            stop: plan.stop,
+            stop_field: "stop",
+        };
+        let setup = Setup { margining: margining(plan), funding: plan.funding };
+        exit_report(&setup, &held, exits)
+    }
+
     /// The liquidation of `quantity` at `entry`; `None` when the margin is below maintenance at the entry itself.
     fn liquidation(&self, quantity: Decimal, entry: Decimal) -> Result<Option<Liquidation>> {
         let plan = self.plan;
-        let (wallet, others) = match plan.margin_mode {
-            MarginMode::Isolated => (self.margin, OtherPositions::default()),
-            MarginMode::Cross => (
-                (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
-                OtherPositions {
-                    maintenance_margin: plan.account.other_maintenance_margin.map_or(Decimal::ZERO, NonNegative::get),
-                    unrealized_pnl: plan.account.other_unrealized_pnl.unwrap_or(Decimal::ZERO),
-                },
-            ),
+        let wallet = match plan.margin_mode {
+            MarginMode::Isolated => self.margin,
+            MarginMode::Cross => (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
         };
-        let config = LiquidationConfig {
-            model: plan.model,
-            contract: plan.instrument.contract,
-            mode: plan.margin_mode,
-            side: plan.side,
-            quantity: crate::num::Quantity::new("cumulativeQuantity", quantity)?,
-            entry: Price::new("averageEntry", entry)?,
-            wallet: NonNegative::new("wallet", wallet.max(Decimal::ZERO))?,
-            maintenance: Maintenance::Tiers(plan.instrument.tiers.clone()),
-            others,
-            taker_fee: (plan.model == Model::Okx).then_some(plan.instrument.taker_fee),
-            tick_size: Price::new("tickSize", plan.instrument.tick_size.get()).ok(),
-        };
-        match liquidation(&config) {
-            Ok(l) => Ok(Some(l)),
-            Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
-            Err(e) => Err(e),
-        }
+        margining(plan).liquidation(quantity, entry, wallet)
     }
 
     /// The warnings a row raises.
@@ -589,11 +559,6 @@ impl<'a> Walk<'a> {
         }
         Ok(out)
     }
-}
-
-/// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
-fn out(value: Decimal) -> Decimal {
-    round_dp(value, OUTPUT_DECIMALS, Round::Nearest)
 }
 
 fn out_text(value: Decimal) -> String {

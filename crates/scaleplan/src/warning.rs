@@ -35,6 +35,13 @@ pub enum WarningKind {
     StopOnWrongSide,
     /// The loss at the stop, fees included, exceeds the risk budget (guide §2.1: the maximum loss accepted).
     RiskAboveBudget,
+    /// A stop rule would loosen the stop or put it at or beyond the price (closing the rest at once), so the stop
+    /// stays where it was: a stop only ever tightens.
+    StopNotMoved,
+    /// An exit asks for more than what is left of the position, so it closes the rest.
+    ExitLargerThanRemaining,
+    /// Exit steps come after the position is fully closed and are left out.
+    ExitAfterPositionClosed,
 }
 
 impl fmt::Display for WarningKind {
@@ -49,6 +56,9 @@ impl fmt::Display for WarningKind {
             Self::LeverageAboveTierMax => "leverageAboveTierMax",
             Self::StopOnWrongSide => "stopOnWrongSide",
             Self::RiskAboveBudget => "riskAboveBudget",
+            Self::StopNotMoved => "stopNotMoved",
+            Self::ExitLargerThanRemaining => "exitLargerThanRemaining",
+            Self::ExitAfterPositionClosed => "exitAfterPositionClosed",
         })
     }
 }

@@ -1,0 +1,137 @@
+//! What a position is worth and what closing it yields, in the margin currency, for linear and inverse contracts;
+//! shared by the scale-in plan and the scale-out plan so both price a position the same way.
+//!
+//! Formulas, per unit of the margin currency (sources: Binance USDⓈ-M and COIN-M calculator FAQs, as summarised in
+//! `shared/reference/liquidation.md` "Basic calculator identities"):
+//! - value of `q` at price `P`: linear `q·P`; inverse `q·CS/P`;
+//! - PnL from `E` to `P`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`;
+//! - breakeven: the exit price where PnL pays back given costs plus the exit fee (liquidation.md "Averaging":
+//!   long `E·(1 + f_open)/(1 − f_close)`, generalised here to any costs already paid).
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::instrument::{ContractKind, Instrument};
+use crate::liquidation::{liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
+use crate::plan::{Account, OUTPUT_DECIMALS};
+
+/// Values and PnL in the margin currency, for linear or inverse contracts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Valuation {
+    pub(crate) contract: ContractKind,
+    pub(crate) side: Side,
+}
+
+impl Valuation {
+    /// Value of `quantity` at `price`: linear `q·P` (quote); inverse `q·CS/P` (coin).
+    pub(crate) fn value(self, quantity: Decimal, price: Decimal) -> Calc {
+        match self.contract {
+            ContractKind::Linear => calc(quantity) * price,
+            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get() / price,
+        }
+    }
+
+    /// PnL of `quantity` from `entry` to `exit`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`.
+    pub(crate) fn pnl(self, quantity: Decimal, entry: Decimal, exit: Decimal) -> Calc {
+        let sign = self.side.sign();
+        match self.contract {
+            ContractKind::Linear => (calc(exit) - entry) * quantity * sign,
+            ContractKind::Inverse { contract_size } => {
+                (calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity * sign
+            }
+        }
+    }
+
+    /// USD or quote notional of `quantity` at `price`: linear `q·P`; inverse `q·CS` (price-independent).
+    pub(crate) fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
+        match self.contract {
+            ContractKind::Linear => calc(quantity) * price,
+            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get(),
+        }
+    }
+
+    /// Exit price where PnL equals `costs` (fees and funding already paid or owed) plus the exit fee at `exit_fee`.
+    ///
+    /// Linear long `(q·E + C)/(q·(1 − f))`, short `(q·E − C)/(q·(1 + f))`; inverse long `q·CS·(1 + f)/(q·CS/E − C)`,
+    /// short `q·CS·(1 − f)/(q·CS/E + C)`. `None` when no positive price breaks even.
+    pub(crate) fn breakeven(
+        self,
+        quantity: Decimal,
+        entry: Decimal,
+        costs: Decimal,
+        exit_fee: Decimal,
+    ) -> Result<Option<Decimal>> {
+        let context = "breakeven";
+        let one = Decimal::ONE;
+        let (numerator, denominator) = match (self.contract, self.side) {
+            (ContractKind::Linear, Side::Long) => (calc(quantity) * entry + costs, (calc(one) - exit_fee) * quantity),
+            (ContractKind::Linear, Side::Short) => (calc(quantity) * entry - costs, (calc(one) + exit_fee) * quantity),
+            (ContractKind::Inverse { contract_size }, side) => {
+                let face = (calc(quantity) * contract_size.get()).get(context)?;
+                let coins = (calc(face) / entry).get(context)?;
+                match side {
+                    Side::Long => ((calc(one) + exit_fee) * face, calc(coins) - costs),
+                    Side::Short => ((calc(one) - exit_fee) * face, calc(coins) + costs),
+                }
+            }
+        };
+        let (numerator, denominator) = (numerator.get(context)?, denominator.get(context)?);
+        if numerator <= Decimal::ZERO || denominator <= Decimal::ZERO {
+            return Ok(None);
+        }
+        (calc(numerator) / denominator).get(context).map(Some)
+    }
+}
+
+/// How a position is margined: what [`liquidation`] needs besides its size, entry and wallet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Margining<'a> {
+    pub(crate) instrument: &'a Instrument,
+    pub(crate) model: Model,
+    pub(crate) mode: MarginMode,
+    pub(crate) side: Side,
+    pub(crate) account: &'a Account,
+}
+
+impl Margining<'_> {
+    /// The liquidation of `quantity` at `entry` backed by `wallet` (the isolated margin, or the cross wallet with
+    /// the account's other positions); `None` when the wallet is below maintenance at the entry itself.
+    pub(crate) fn liquidation(
+        &self,
+        quantity: Decimal,
+        entry: Decimal,
+        wallet: Decimal,
+    ) -> Result<Option<Liquidation>> {
+        let others = match self.mode {
+            MarginMode::Isolated => OtherPositions::default(),
+            MarginMode::Cross => OtherPositions {
+                maintenance_margin: self.account.other_maintenance_margin.map_or(Decimal::ZERO, NonNegative::get),
+                unrealized_pnl: self.account.other_unrealized_pnl.unwrap_or(Decimal::ZERO),
+            },
+        };
+        let config = LiquidationConfig {
+            model: self.model,
+            contract: self.instrument.contract,
+            mode: self.mode,
+            side: self.side,
+            quantity: Quantity::new("cumulativeQuantity", quantity)?,
+            entry: Price::new("averageEntry", entry)?,
+            wallet: NonNegative::new("wallet", wallet.max(Decimal::ZERO))?,
+            maintenance: Maintenance::Tiers(self.instrument.tiers.clone()),
+            others,
+            taker_fee: (self.model == Model::Okx).then_some(self.instrument.taker_fee),
+            tick_size: Price::new("tickSize", self.instrument.tick_size.get()).ok(),
+        };
+        match liquidation(&config) {
+            Ok(l) => Ok(Some(l)),
+            Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
+pub(crate) fn out(value: Decimal) -> Decimal {
+    round_dp(value, OUTPUT_DECIMALS, Round::Nearest)
+}
