@@ -1,10 +1,23 @@
 //! The scaleplan planner app: Leptos components over the scaleplan core.
 //!
 //! The root, [`App`], mounts into any element ([`mount`]); every style is scoped under the `.scaleplan` class it
-//! renders, so the same root can be embedded in another page.
+//! renders, so the same root can be embedded in another page. State is one [`Draft`] (the plan as typed); the
+//! report is derived from it by the core, and the last valid report stays on screen while a field is invalid.
+
+pub mod draft;
+pub mod fields;
+pub mod format;
+pub mod inputs;
+pub mod results;
+pub mod storage;
 
 use leptos::prelude::*;
-use scaleplan::{average_entry, ContractKind, Fill, Price, Quantity};
+use scaleplan::{evaluate_plan, Plan, PlanReport};
+
+pub use draft::{Draft, Problem};
+
+/// The guide's BTC ladder (§2.2.2), the plan a first visit opens with.
+pub const GUIDE_BTC_LADDER: &str = include_str!("../../crates/scaleplan/data/examples/guide-btc-ladder.json");
 
 /// Installs the panic hook and mounts [`App`] into the element with id `scaleplan`, or the body when absent.
 pub fn start() {
@@ -24,159 +37,81 @@ pub fn mount(element: web_sys::HtmlElement) {
     leptos::mount::mount_to(element, App).forget();
 }
 
-/// One editable fill row: the text exactly as typed, so nothing entered is lost while it is invalid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FillText {
-    /// Price as typed.
-    pub price: String,
-    /// Quantity as typed.
-    pub quantity: String,
+/// What every component reads and writes: the draft, and what the core made of it.
+#[derive(Clone, Copy)]
+pub struct Planner {
+    /// The plan as typed.
+    pub draft: RwSignal<Draft>,
+    /// The plan parsed by the core, or the first problem with its field.
+    pub plan: Memo<Result<Plan, Problem>>,
+    /// The problem that stops evaluation now, if any (shown next to its field and above the results).
+    pub problem: Memo<Option<Problem>>,
+    /// The last valid plan and its report: they stay while the user fixes a field, even across a reload.
+    pub shown: Memo<Option<Shown>>,
 }
 
-/// A fill row's parse outcome: the fill, or the message for each bad field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FillCheck {
-    /// Message for the price field, if it is invalid.
-    pub price_error: Option<String>,
-    /// Message for the quantity field, if it is invalid.
-    pub quantity_error: Option<String>,
-    /// The parsed fill when both fields are valid.
-    pub fill: Option<Fill>,
+/// A valid plan and its report, as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// The plan.
+    pub plan: Plan,
+    /// What the core made of it.
+    pub report: PlanReport,
 }
 
-/// Parses one row (1-based `row` for messages), keeping a message per bad field.
-pub fn check_fill(row: usize, text: &FillText) -> FillCheck {
-    let price = Price::parse(&format!("fill {row} price"), &text.price);
-    let quantity = Quantity::parse(&format!("fill {row} quantity"), &text.quantity);
-    FillCheck {
-        price_error: price.as_ref().err().map(ToString::to_string),
-        quantity_error: quantity.as_ref().err().map(ToString::to_string),
-        fill: match (price, quantity) {
-            (Ok(price), Ok(quantity)) => Some(Fill { price, quantity }),
-            _ => None,
-        },
+impl Planner {
+    /// The planner of the nearest [`App`].
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// The message for the field at `pointer`, if the current problem is there.
+    pub fn problem_at(self, pointer: &str) -> Option<String> {
+        self.problem.with(|p| p.as_ref().filter(|p| p.pointer == pointer).map(|p| p.message.clone()))
     }
 }
 
-/// The average entry of the valid rows as display text, or why there is none.
-pub fn average_text(rows: &[FillText]) -> Result<String, String> {
-    let fills: Vec<Fill> = rows.iter().enumerate().filter_map(|(i, r)| check_fill(i + 1, r).fill).collect();
-    if fills.is_empty() {
-        return Err("enter at least one fill with a price and a quantity".to_owned());
-    }
-    average_entry(ContractKind::Linear, &fills).map(|p| p.to_string()).map_err(|e| e.to_string())
+/// Evaluates a draft: the plan, then its report; a problem names its field.
+pub fn evaluate(draft: &Draft) -> Result<(Plan, PlanReport), Problem> {
+    let plan = draft.to_plan()?;
+    let report = evaluate_plan(&plan).map_err(|e| draft::problem_of(&e))?;
+    Ok((plan, report))
 }
 
 /// The planner's root component, wrapped in the `.scaleplan` element all styles are scoped under.
 #[component]
 pub fn App() -> impl IntoView {
-    let rows = RwSignal::new(vec![
-        FillText { price: "10000".into(), quantity: "1".into() },
-        FillText { price: "13000".into(), quantity: "2".into() },
-    ]);
-    let average = Memo::new(move |_| rows.with(|r| average_text(r)));
+    let initial = storage::load_draft()
+        .or_else(|| Draft::from_plan_text(GUIDE_BTC_LADDER).ok())
+        .unwrap_or_else(|| Draft::new(serde_json::Value::Null));
+    let draft = RwSignal::new(initial);
+    let evaluated = Memo::new(move |_| draft.with(evaluate));
+    let plan = Memo::new(move |_| draft.with(Draft::to_plan));
+    let problem = Memo::new(move |_| evaluated.with(|e| e.as_ref().err().cloned()));
+    // After a reload with an invalid draft, the last valid one stored provides the results shown.
+    let fallback = storage::load_valid_draft().and_then(|d| evaluate(&d).ok()).map(|(plan, report)| Shown { plan, report });
+    let shown = Memo::new(move |previous: Option<&Option<Shown>>| match evaluated.get() {
+        Ok((plan, report)) => Some(Shown { plan, report }),
+        Err(_) => previous.cloned().flatten().or_else(|| fallback.clone()),
+    });
+    let planner = Planner { draft, plan, problem, shown };
+    provide_context(planner);
+    // Syncing with the outside: every change is kept in local storage, so a reload loses nothing typed.
+    Effect::new(move |_| {
+        draft.with(storage::save_draft);
+        if evaluated.with(Result::is_ok) {
+            draft.with(storage::save_valid_draft);
+        }
+    });
+
     view! {
         <div class="scaleplan">
-            <h1>"scaleplan"</h1>
-            <p class="sp-lede">"Average entry of your fills, exact to the last digit."</p>
-            <FillTable rows=rows />
-            <p class="sp-result">
-                "Average entry: "
-                <output data-testid="average">{move || average.get().unwrap_or_default()}</output>
-            </p>
+            <header class="sp-header">
+                <h1>"scaleplan"</h1>
+                <p class="sp-lede">"Plan every tranche before the market moves: average entry, breakeven, margin, leverage and liquidation after each fill, exact to the last digit."</p>
+            </header>
+            <inputs::Inputs />
+            <results::Results />
         </div>
-    }
-}
-
-/// The editable fills: one row of labelled price and quantity inputs per fill, with a message under each bad field.
-#[component]
-pub fn FillTable(
-    /// The fills as typed; the table edits them in place.
-    rows: RwSignal<Vec<FillText>>,
-) -> impl IntoView {
-    let count = move || rows.with(Vec::len);
-    view! {
-        <fieldset class="sp-fills">
-            <legend>"Fills"</legend>
-            {move || (0..count()).map(|i| view! { <FillRow rows=rows index=i /> }).collect_view()}
-            <button type="button" on:click=move |_| rows.update(|r| r.push(FillText { price: String::new(), quantity: String::new() }))>
-                "Add fill"
-            </button>
-        </fieldset>
-    }
-}
-
-/// One fill's inputs. Props: `rows`, all fills; `index`, which one this row edits.
-#[component]
-fn FillRow(rows: RwSignal<Vec<FillText>>, index: usize) -> impl IntoView {
-    let text = move || rows.with(|r| r.get(index).cloned().unwrap_or(FillText { price: String::new(), quantity: String::new() }));
-    let check = Memo::new(move |_| check_fill(index + 1, &text()));
-    view! {
-        <div class="sp-row">
-            <TextField
-                id=format!("fill-{index}-price")
-                label=format!("Fill {} price", index + 1)
-                value=Signal::derive(move || text().price)
-                error=Signal::derive(move || check.get().price_error)
-                on_input=move |v| rows.update(|r| if let Some(row) = r.get_mut(index) { row.price = v; })
-            />
-            <TextField
-                id=format!("fill-{index}-quantity")
-                label=format!("Fill {} quantity", index + 1)
-                value=Signal::derive(move || text().quantity)
-                error=Signal::derive(move || check.get().quantity_error)
-                on_input=move |v| rows.update(|r| if let Some(row) = r.get_mut(index) { row.quantity = v; })
-            />
-        </div>
-    }
-}
-
-/// A labelled decimal input with its message underneath; an invalid input is marked `aria-invalid` and described
-/// by the message.
-#[component]
-pub fn TextField(
-    /// The input's id (the label points at it).
-    id: String,
-    /// The visible label.
-    label: String,
-    /// The text as typed.
-    #[prop(into)]
-    value: Signal<String>,
-    /// The message when the text is invalid.
-    #[prop(into)]
-    error: Signal<Option<String>>,
-    /// Called with the new text on every keystroke.
-    on_input: impl Fn(String) + 'static,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="sp-field">
-            <label for=id.clone()>{label}</label>
-            <input id=id type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                aria-describedby=error_id.clone()
-                prop:value=move || value.get()
-                on:input=move |ev| on_input(event_target_value(&ev)) />
-            <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
-        </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(price: &str, quantity: &str) -> FillText {
-        FillText { price: price.into(), quantity: quantity.into() }
-    }
-
-    #[test]
-    fn averages_valid_rows_and_names_bad_fields() {
-        assert_eq!(average_text(&[row("10000", "1"), row("13000", "2")]), Ok("12000".into()));
-        let bad = check_fill(2, &row("-5", "x"));
-        assert_eq!(bad.price_error.as_deref(), Some("fill 2 price: must be above 0"));
-        assert!(bad.quantity_error.as_deref().is_some_and(|m| m.starts_with("fill 2 quantity: `x` is not a number")));
-        assert_eq!(average_text(&[row("10000", "1"), row("", "2")]), Ok("10000".into()));
-        assert!(average_text(&[row("", "")]).is_err());
     }
 }
