@@ -282,6 +282,78 @@ export interface ImpactReport {
   savingBps: DecimalString | null;
   maxWithinBudget: MaxOrder | null;
 }
+
+/** One candle of a price history: `time` is when it opens, in Unix milliseconds (UTC). */
+export interface CandleObject {
+  time: number;
+  open: DecimalString;
+  high: DecimalString;
+  low: DecimalString;
+  close: DecimalString;
+  volume?: DecimalString | null;
+}
+
+/** How `replayPlan` reads the candles; every field may be left out. */
+export interface ReplayRules {
+  /** Which extreme of a bar comes first: the adverse one (the default: a bar touching the stop and a target counts
+   * as stopped), the favourable one, or the one nearer the open. */
+  intrabar?: "conservative" | "optimistic" | "nearerFirst";
+  /** Begin with the first candle opening at or after this time (ISO-8601 UTC or Unix ms); the ladder is placed
+   * at its open. The first candle when omitted. */
+  start?: string | number;
+  /** Time between funding exchanges (8h when omitted): 1h, 4h, 8h, or milliseconds. */
+  fundingInterval?: string | number;
+}
+
+/** One event of a replay and the account right after it. Amounts are in the margin currency. */
+export type ReplayEvent = (
+  | { kind: "fill"; /** Index of the tranche in the plan's ladder or schedule. */ tranche: number }
+  | { kind: "stopHit" | "liquidation" | "endOfData" }
+) & {
+  /** Index of the candle it happened in. */
+  bar: number;
+  /** That candle's open time, ISO-8601 UTC. */
+  time: string;
+  /** Fill price, the stop's fill price, the price that triggered a liquidation, or the last close. */
+  price: DecimalString;
+  quantity: DecimalString;
+  fee: DecimalString;
+  /** Closing PnL before fees (a liquidation: minus the margin lost). */
+  pnl: DecimalString;
+  position: DecimalString;
+  averageEntry: DecimalString | null;
+  liquidationPrice: DecimalString | null;
+  /** Net of all fees and funding so far. */
+  realizedPnl: DecimalString;
+  /** Wallet + realized + unrealized PnL at `price`. */
+  equity: DecimalString;
+};
+
+/** What `replayPlan` returns. */
+export interface ReplayReport {
+  events: ReplayEvent[];
+  ending: "stopHit" | "liquidation" | "endOfData";
+  /** Candles replayed, from the start on. */
+  bars: number;
+  plannedQuantity: DecimalString;
+  filledQuantity: DecimalString;
+  /** Tranches that never filled, by index. */
+  unfilled: number[];
+  finalQuantity: DecimalString;
+  averageEntry: DecimalString | null;
+  fees: DecimalString;
+  /** Paid (negative: received). */
+  funding: DecimalString;
+  realizedPnl: DecimalString;
+  unrealizedPnl: DecimalString;
+  lastClose: DecimalString;
+  finalEquity: DecimalString;
+  /** Largest unrealized loss shown, before fees. */
+  maxAdverseExcursion: DecimalString;
+  maxDrawdown: DecimalString;
+  maxDrawdownPercent: DecimalString | null;
+  [more: string]: unknown;
+}
 "#;
 
 #[wasm_bindgen]
@@ -396,5 +468,41 @@ pub fn market_impact(
     };
     let request: scaleplan::impact::ImpactRequest = from_js("orders", orders)?;
     let report = scaleplan::impact::market_impact(&parsed, &request).map_err(|e| to_js_error(&e.within("orders")))?;
+    to_js(&report)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `ReplayRules` object from JavaScript (typed for TypeScript; read with [`from_js`]).
+    #[wasm_bindgen(typescript_type = "ReplayRules")]
+    pub type ReplayRulesJs;
+}
+
+/// Replays a plan over a price history, bar by bar: which entries fill, when the stop or a liquidation ends the
+/// position, and the account after every event; see `ReplayRules` for how a bar is read.
+///
+/// `candles` is pasted text in any layout the candle parser detects (CSV with a header, Binance kline CSV or JSON,
+/// Bybit v5, OKX v5, JSON objects) or an array of `CandleObject`s. Throws an `Error` naming the field: of the plan
+/// (`plan.entries.ladder.tranches[1].price: must be above 0`), of the candles (`row 17, high: ...`,
+/// `candles[3].low: ...`) or of the rules (`rules.start: ...`).
+#[wasm_bindgen(js_name = replayPlan, unchecked_return_type = "ReplayReport")]
+pub fn replay_plan(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | CandleObject[]")] candles: JsValue,
+    rules: Option<ReplayRulesJs>,
+) -> Result<JsValue, JsError> {
+    let plan: scaleplan::Plan = from_js("plan", plan)?;
+    let candles = match candles.as_string() {
+        Some(text) => scaleplan::candles::parse(&text).map_err(|e| to_js_error(&e))?,
+        None => {
+            let rows: Vec<scaleplan::candles::Candle> = from_js("candles", candles)?;
+            scaleplan::candles::Candles::new(rows).map_err(|e| to_js_error(&e))?
+        }
+    };
+    let rules = match rules {
+        None => scaleplan::ReplayRules::default(),
+        Some(rules) => from_js("rules", rules.into())?,
+    };
+    let report = scaleplan::replay_plan(&plan, &candles, &rules).map_err(|e| to_js_error(&e))?;
     to_js(&report)
 }
