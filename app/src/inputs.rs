@@ -72,7 +72,7 @@ pub fn Ladder() -> impl IntoView {
                         <div class="sp-row-actions">
                             <button type="button" aria-label=format!("Move tranche {} up", i + 1) disabled=move || i == 0
                                 on:click=move |_| edit(&|items| move_item(items, i, i.saturating_sub(1)))>"↑"</button>
-                            <button type="button" aria-label=format!("Move tranche {} down", i + 1) disabled=move || i + 1 >= count.get()
+                            <button type="button" aria-label=format!("Move tranche {} down", i + 1) disabled=move || { i + 1 >= count.get() }
                                 on:click=move |_| edit(&|items| move_item(items, i, i + 1))>"↓"</button>
                             <button type="button" aria-label=format!("Remove tranche {}", i + 1)
                                 on:click=move |_| edit(&|items| { if i < items.len() { items.remove(i); } })>"Remove"</button>

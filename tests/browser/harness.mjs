@@ -4,8 +4,9 @@ import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { serve } from "../../scripts/serve.mjs";
 
-export const DIST = new URL("../../dist/", import.meta.url).pathname;
-export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+// SCALEPLAN_DIST / SCALEPLAN_ARTIFACTS let several builds be tested side by side.
+export const DIST = process.env.SCALEPLAN_DIST ?? new URL("../../dist/", import.meta.url).pathname;
+export const ARTIFACTS = (process.env.SCALEPLAN_ARTIFACTS ?? new URL("../artifacts/", import.meta.url).pathname).replace(/\/?$/, "/");
 
 const ARGS = [
   "--headless",
