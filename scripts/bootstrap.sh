@@ -90,7 +90,7 @@ else
     printf '[package]\nname = "wasm_std_scratch"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n[workspace]\n' \
       > "$SCRATCH/Cargo.toml"
     : > "$SCRATCH/src/lib.rs"
-    (cd "$SCRATCH" && RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Cembed-bitcode=yes RUSTC=/usr/bin/rustc \
+    (cd "$SCRATCH" && CARGO_TARGET_DIR="$SCRATCH/target" RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Cembed-bitcode=yes RUSTC=/usr/bin/rustc \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22 \
       /usr/bin/cargo build -q --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort,test) \
       || die "building the wasm32 standard library failed"
@@ -100,7 +100,8 @@ else
       -exec $SUDO cp {} "$LIBDIR/" \;
     echo "$RUSTC_ID" | $SUDO tee "$STAMP" >/dev/null
     # Artifacts built against the old sysroot would not link with the new one.
-    rm -rf "$ROOT/target/$WASM_TARGET" "$ROOT/target/wasm-pack"
+    TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+    rm -rf "$TARGET_DIR/$WASM_TARGET" "$TARGET_DIR/wasm-bindgen" "$TARGET_DIR/wasm-pack"
     have "installed into $LIBDIR"
   fi
   cat > "$ENV_FILE" <<EOF
