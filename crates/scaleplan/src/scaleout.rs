@@ -168,6 +168,22 @@ pub enum Trail {
     Percent(Percent),
 }
 
+impl Trail {
+    /// The stop this trail puts behind `price` for a `side` position, before rounding to the tick: `price − side·d`
+    /// for a distance, `price·(1 − side·pct/100)` for a percentage.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the numbers leave the decimal range.
+    pub(crate) fn behind(self, price: Decimal, side: Side) -> Result<Decimal> {
+        let sign = side.sign();
+        match self {
+            Self::Distance(d) => calc(price) - (calc(d.get()) * sign),
+            Self::Percent(pct) => calc(price) * (calc(Decimal::ONE) - (calc(pct.get()) * sign / Decimal::ONE_HUNDRED)),
+        }
+        .get("stop")
+    }
+}
+
 /// De-risking (guide §3.2.2): at +`atR`·R close a share and move the stop, then keep closing while trailing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -389,6 +405,10 @@ pub struct ExitStep {
     pub breakeven: Option<Price>,
     /// Liquidation price of what is left; `None` when nothing liquidates it.
     pub liquidation_price: Option<Price>,
+    /// The trailing rule in force after the step, if any (for [`crate::replay`], which trails the stop between
+    /// steps); not serialized.
+    #[serde(skip)]
+    pub trail: Option<Trail>,
 }
 
 /// Evaluates an exit plan on a position entered directly.
@@ -1048,12 +1068,7 @@ impl<'a> Walk<'a> {
     /// Trails the stop behind `price` when a trail is active and that tightens it.
     fn apply_trail(&mut self, price: Decimal) -> Result<()> {
         let Some(trail) = self.trail else { return Ok(()) };
-        let sign = self.side.sign();
-        let level = match trail {
-            Trail::Distance(d) => calc(price) - (calc(d.get()) * sign),
-            Trail::Percent(pct) => calc(price) * (calc(Decimal::ONE) - (calc(pct.get()) * sign / Decimal::ONE_HUNDRED)),
-        }
-        .get("stop")?;
+        let level = trail.behind(price, self.side)?;
         let proposed = self.to_tick(level, Round::Nearest, "stop")?;
         let tighter = match self.stop {
             Some(current) => self.ahead(proposed, current, "stop")? > Decimal::ZERO,
@@ -1157,6 +1172,7 @@ impl<'a> Walk<'a> {
             effective_leverage,
             breakeven,
             liquidation_price,
+            trail: if rest.is_zero() { None } else { self.trail },
         })
     }
 
