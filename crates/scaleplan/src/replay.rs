@@ -1,5 +1,5 @@
-//! Replaying a plan over a price history: bar by bar, which entries fill, when the stop or a liquidation ends
-//! the position, and what the account is worth after every event.
+//! Replaying a plan over a price history: bar by bar, which entries fill, which exits close the position, when
+//! the stop moves, when the stop or a liquidation ends it, and what the account is worth after every event.
 //!
 //! [`replay_plan`] takes a [`Plan`], a [`Candles`] series and [`ReplayRules`] and reports every event with its
 //! bar, time and price, then the outcome: the position left, realized PnL net of fees and funding, unrealized PnL
@@ -27,23 +27,34 @@
 //!   worse (backtrader's `_try_exec_stop`: "price penetrated with an open gap - use open"; backtesting.py issue
 //!   #521). It pays the taker rate, as [`evaluate_plan`] assumes.
 //! - **Liquidation** triggers when the price reaches the liquidation price of the position at that moment (from
-//!   [`crate::liquidation`], recomputed after every fill), or at once when the margin does not even cover the
-//!   maintenance margin at the entry. The position is closed at its bankruptcy price, where the equity backing it
-//!   is zero: the whole isolated margin is lost (cross margin: the whole wallet, less what other positions' PnL
+//!   [`crate::liquidation`], recomputed after every fill and exit), or at once when the margin does not even cover
+//!   the maintenance margin at the entry. The position is closed at its bankruptcy price, where the equity backing
+//!   it is zero: the whole isolated margin is lost (cross margin: the whole wallet, less what other positions' PnL
 //!   covers), with no closing fee, since what is left above the bankruptcy price goes to the exchange's insurance
 //!   fund (Bybit help, "Liquidation Process (USDT Contract)": the position is "closed at the bankruptcy price by
 //!   the Liquidation Engine"). Partial liquidation of large positions is not modelled.
-//! - At one price, entries come before exits, and a liquidation before a stop: a tranche filling at the price
-//!   where the stop also triggers is stopped with the rest, the conservative reading.
+//! - **Exits** (the plan's `exits`, see [`crate::scaleout`]) are the steps of the exit report computed on the
+//!   position as held: recomputed after every entry fill until the price reaches the first step, then fixed. Each
+//!   step waits on the favourable side at its price, in the report's order, and fills like a limit (at its price,
+//!   or at the open when the bar opens beyond it) for the quantity the report gives, at the step's maker or taker
+//!   rate. When the first step is reached, the entries not yet filled are cancelled: the plan has turned from
+//!   scaling in to scaling out.
+//! - **Stop moves** (a step's stop rules, de-risking, or a trailing stop following each bar's favourable extreme)
+//!   take effect at the open of the next bar, never within the bar that caused them: the bar's path is only a
+//!   guess, so the move cannot be assumed to come before the rest of it. The stop only ever tightens.
+//! - At one price, entries come first, then a liquidation, then the stop, then exits: a tranche filling at the
+//!   price where the stop also triggers is stopped with the rest, the conservative reading.
 //! - A stop hit or a liquidation ends the plan: the exchanges cancel the contract's other orders (Bybit, same
-//!   page: "Cancel all active orders of this contract"), and a plan whose idea is invalidated places no more.
+//!   page: "Cancel all active orders of this contract"), and a plan whose idea is invalidated places no more. So
+//!   does an exit that closes what is left.
 //!
 //! # Money
 //!
 //! Amounts are in the margin currency (quote for linear contracts, coin for inverse ones), with the values, PnL
-//! and fees of [`evaluate_plan`]: entries pay the plan's entry rate (maker for a ladder, taker for a schedule,
-//! unless `entryLiquidity` says otherwise) on each fill's value, exits the taker rate. Exits do not move the
-//! average entry (Hyperliquid docs, "Entry price and pnl").
+//! and fees of [`evaluate_plan`] ([`crate::valuation`]): entries pay the plan's entry rate (maker for a ladder,
+//! taker for a schedule, unless `entryLiquidity` says otherwise) on each fill's value, exits their step's rate and
+//! the stop the taker rate. Exits do not move the average entry (Hyperliquid docs, "Entry price and pnl") and
+//! release margin in proportion to the quantity they close.
 //!
 //! Funding, when the plan gives a rate, is exchanged at every multiple of the funding interval since
 //! 1970-01-01T00:00Z (8 hours by default: 00:00, 08:00 and 16:00 UTC, as on Binance, whose FAQ "Introduction to
@@ -61,12 +72,15 @@ use serde::{Deserialize, Serialize};
 use crate::candles::{Candle, Candles};
 use crate::error::{Error, Result};
 use crate::instrument::ContractKind;
-use crate::ladder::Liquidity;
-use crate::liquidation::{liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
-use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
+use crate::ladder::{Ladder, Liquidity};
+use crate::liquidation::MarginMode;
+use crate::num::{calc, round_dp, round_to_step, NonNegative, Price, Round, Side};
 use crate::plan::{evaluate_plan, Entries, Plan, OUTPUT_DECIMALS};
+use crate::scaleout::{exit_report, ExitReport, ExitStep, Held, Setup, Trail};
 use crate::schedule::{Interval, UtcTime};
 use crate::time::format_utc;
+use crate::valuation::{out, Margining, Valuation};
+use crate::warning::{Warning, WarningKind};
 
 /// The funding interval when [`ReplayRules::funding_interval`] is left out: 8 hours (Binance, Bybit and OKX
 /// BTC perpetuals).
@@ -115,6 +129,17 @@ pub enum EventKind {
         /// 0-based tranche index.
         tranche: usize,
     },
+    /// An exit step closed part or all of the position: `step` indexes [`ReplayReport::exits`]`.steps` (1 is the
+    /// first exit; 0 is the position as held).
+    Exit {
+        /// Index of the exit step.
+        step: usize,
+    },
+    /// The stop moved, at the open of the bar after the one that moved it; `stop` is where it now is.
+    StopMoved {
+        /// Where it was; `None` when there was none.
+        from: Option<Price>,
+    },
     /// The stop closed the whole position.
     StopHit,
     /// The position was liquidated; `price` is where it triggered, the loss is the margin backing it.
@@ -134,9 +159,13 @@ pub struct ReplayEvent {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
-    /// Where: the fill price, the stop's fill price, the price that triggered a liquidation, or the last close.
+    /// The plan field behind an exit or a stop move (`targets[1]`, `derisk.then[0]`, `stopRules[0]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Where: the fill price, the stop's fill price, the price that triggered a liquidation, the bar's open for a
+    /// stop move, or the last close.
     pub price: Price,
-    /// Quantity filled or closed (0 at the end of the data).
+    /// Quantity filled or closed (0 for a stop move and at the end of the data).
     pub quantity: NonNegative,
     /// Fee paid on this event, in the margin currency (negative: a rebate).
     #[serde(with = "rust_decimal::serde::str")]
@@ -148,6 +177,8 @@ pub struct ReplayEvent {
     pub position: NonNegative,
     /// Average entry after the event; `None` when flat.
     pub average_entry: Option<Price>,
+    /// The stop in force after the event; `None` when flat or when there is none.
+    pub stop: Option<Price>,
     /// Liquidation price of the position after the event; `None` when flat or when no price liquidates it.
     pub liquidation_price: Option<Price>,
     /// Realized PnL so far, net of all fees and funding.
@@ -166,6 +197,8 @@ pub enum Ending {
     StopHit,
     /// The position was liquidated.
     Liquidation,
+    /// The exits closed the whole position.
+    Exited,
     /// The candles ran out first.
     EndOfData,
 }
@@ -186,6 +219,12 @@ pub struct ReplayReport {
     pub filled_quantity: NonNegative,
     /// Tranches with a quantity that never filled, by index.
     pub unfilled: Vec<usize>,
+    /// Soft problems met on the way, each naming the bar.
+    pub warnings: Vec<Warning>,
+    /// The exit steps the replay worked from: computed on the position held when the price reached the first
+    /// step, or on the last position built if it never did; `None` without exits or without a position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exits: Option<ExitReport>,
     /// Position left at the end.
     pub final_quantity: NonNegative,
     /// Its average entry; `None` when flat.
@@ -222,7 +261,7 @@ pub struct ReplayReport {
 /// Replays `plan` over `candles` under `rules`.
 ///
 /// The candles' length is bounded by [`Candles`] itself (at most [`crate::candles::MAX_CANDLES`]), and the work
-/// per candle by the plan's rungs, so every input finishes in bounded time and memory.
+/// per candle by the plan's rungs and exit steps, so every input finishes in bounded time and memory.
 ///
 /// ```
 /// use scaleplan::candles::parse;
@@ -256,21 +295,22 @@ pub fn replay_plan(plan: &Plan, candles: &Candles, rules: &ReplayRules) -> Resul
             format!("is after the last candle ({}); start earlier or give later candles", format_utc(last.time())),
         ));
     }
-    let mut replay = Replay::new(plan, rules, &report.ladder)?;
+    let mut replay = Replay::new(plan, rules, &report.ladder);
     for (index, candle) in bars.iter().enumerate().skip(first) {
         if replay.ending.is_some() {
             break;
         }
         let next = bars.get(index.saturating_add(1)).map(Candle::time);
         let previous = index.checked_sub(1).and_then(|i| bars.get(i)).map(Candle::time);
-        replay
-            .bar(index, candle, span_end(candle.time(), next, previous))
-            .map_err(|e| e.within(&format!("candles[{index}]")))?;
+        replay.bar(index, candle, span_end(candle.time(), next, previous)).map_err(|e| at_candle(e, index))?;
     }
     let last_index = bars.len().saturating_sub(1);
-    replay
-        .finish(last_index, last, bars.len().saturating_sub(first))
-        .map_err(|e| e.within(&format!("candles[{last_index}]")))
+    replay.finish(last_index, last, bars.len().saturating_sub(first)).map_err(|e| at_candle(e, last_index))
+}
+
+/// Places an error met while replaying candle `index` under `candles[index]`.
+fn at_candle(error: Error, index: usize) -> Error {
+    error.within(&format!("candles[{index}]"))
 }
 
 /// When the bar opening at `time` ends, for funding: the next bar's open, or for the last bar as long after its
@@ -319,17 +359,24 @@ enum Trigger {
     Entry,
     Liquidation,
     Stop,
+    Exit,
+}
+
+/// A stop move waiting for the next bar, with the rule behind it.
+#[derive(Debug, Clone)]
+struct PendingStop {
+    to: Decimal,
+    rule: Option<String>,
 }
 
 /// The running replay.
 struct Replay<'a> {
     plan: &'a Plan,
     side: Side,
-    contract: ContractKind,
+    valuation: Valuation,
     intrabar: Intrabar,
     funding_interval: i64,
     entry_fee: Decimal,
-    exit_fee: Decimal,
     wallet: Decimal,
     planned: Decimal,
     /// Resting limits in the order the price reaches them (highest first for a long), ties by tranche.
@@ -338,7 +385,15 @@ struct Replay<'a> {
     /// Schedule entries by due time.
     timed: Vec<Order>,
     next_timed: usize,
+    /// The exit report on the position as held, while exits are planned.
+    exits: Option<ExitReport>,
+    /// The next exit step (an index into the report's steps; 0 is the position as held, so exits start at 1).
+    next_step: usize,
+    /// Whether the price has reached the first exit step (entries are then cancelled and the report fixed).
+    scaling_out: bool,
     stop: Option<Decimal>,
+    pending_stop: Option<PendingStop>,
+    trail: Option<(Trail, Option<String>)>,
     quantity: Decimal,
     /// Σ qᵢ·pᵢ (linear) or Σ qᵢ/pᵢ (inverse), scaled down with the position on exits.
     weighted: Decimal,
@@ -355,11 +410,12 @@ struct Replay<'a> {
     drawdown_peak: Decimal,
     max_adverse: Decimal,
     events: Vec<ReplayEvent>,
+    warnings: Vec<Warning>,
     ending: Option<Ending>,
 }
 
 impl<'a> Replay<'a> {
-    fn new(plan: &'a Plan, rules: &ReplayRules, ladder: &crate::ladder::Ladder) -> Result<Self> {
+    fn new(plan: &'a Plan, rules: &ReplayRules, ladder: &Ladder) -> Self {
         let liquidity = plan.entry_liquidity.unwrap_or(match plan.entries {
             Entries::Ladder(_) => Liquidity::Maker,
             Entries::Schedule(_) => Liquidity::Taker,
@@ -391,14 +447,13 @@ impl<'a> Replay<'a> {
         }
         timed.sort_by_key(|o| o.due);
         let wallet = plan.account.wallet.get();
-        Ok(Self {
+        Self {
             plan,
             side: plan.side,
-            contract: plan.instrument.contract,
+            valuation: Valuation { contract: plan.instrument.contract, side: plan.side },
             intrabar: rules.intrabar,
             funding_interval: rules.funding_interval.map_or(DEFAULT_FUNDING_INTERVAL_MS, Interval::millis),
             entry_fee,
-            exit_fee: plan.instrument.taker_fee.get(),
             wallet,
             planned: ladder.placed().get(),
             events: Vec::with_capacity(limits.len().saturating_add(timed.len()).saturating_add(2)),
@@ -406,7 +461,12 @@ impl<'a> Replay<'a> {
             next_limit: 0,
             timed,
             next_timed: 0,
+            exits: None,
+            next_step: 1,
+            scaling_out: false,
             stop: plan.stop.map(Price::get),
+            pending_stop: None,
+            trail: None,
             quantity: Decimal::ZERO,
             weighted: Decimal::ZERO,
             entry: Decimal::ZERO,
@@ -421,15 +481,18 @@ impl<'a> Replay<'a> {
             max_drawdown: Decimal::ZERO,
             drawdown_peak: wallet,
             max_adverse: Decimal::ZERO,
+            warnings: Vec::new(),
             ending: None,
-        })
+        }
     }
 
-    /// Trades one bar: its open, then each leg of its path, then funding for its span.
+    /// Trades one bar: a stop move left by the bar before, its open, each leg of its path, funding for its span,
+    /// and the trailing stop for the next bar.
     fn bar(&mut self, index: usize, candle: &Candle, span_end: Option<i64>) -> Result<()> {
         let when = When { bar: index, time: time_of(candle)? };
         let open = candle.open().get();
         self.mark(open)?;
+        self.move_stop(when, open)?;
         while let Some(order) =
             self.timed.get(self.next_timed).copied().filter(|o| o.due.is_some_and(|due| due <= candle.time()))
         {
@@ -447,7 +510,7 @@ impl<'a> Replay<'a> {
             self.accrue_funding(candle, end)?;
             self.mark(candle.close().get())?;
         }
-        Ok(())
+        self.trail_stop(candle)
     }
 
     /// Whether the adverse extreme comes first in this bar.
@@ -467,12 +530,17 @@ impl<'a> Replay<'a> {
         })
     }
 
-    /// The prices a bar visits: its open, both extremes in the [`Intrabar`] order, its close.
-    fn path(&self, candle: &Candle) -> Result<[Decimal; 4]> {
-        let (adverse, favourable) = match self.side {
+    /// The bar's adverse and favourable extremes: (low, high) for a long, (high, low) for a short.
+    fn extremes(&self, candle: &Candle) -> (Decimal, Decimal) {
+        match self.side {
             Side::Long => (candle.low().get(), candle.high().get()),
             Side::Short => (candle.high().get(), candle.low().get()),
-        };
+        }
+    }
+
+    /// The prices a bar visits: its open, both extremes in the [`Intrabar`] order, its close.
+    fn path(&self, candle: &Candle) -> Result<[Decimal; 4]> {
+        let (adverse, favourable) = self.extremes(candle);
         let (first, second) = if self.adverse_first(candle)? { (adverse, favourable) } else { (favourable, adverse) };
         Ok([candle.open().get(), first, second, candle.close().get()])
     }
@@ -480,7 +548,7 @@ impl<'a> Replay<'a> {
     /// Moves the price from `from` to `to`, applying every event on the way in the order the price meets them.
     fn travel(&mut self, when: When, from: Decimal, to: Decimal) -> Result<()> {
         let mut at = from;
-        // Each pass fills one entry or ends the plan, so the loop is bounded by the number of entries.
+        // Each pass fills an entry, takes an exit step or ends the plan, so the loop is bounded by their number.
         while self.ending.is_none() {
             let Some((trigger, price)) = self.next_trigger(at, to)? else { break };
             self.mark(price)?;
@@ -494,6 +562,7 @@ impl<'a> Replay<'a> {
                 }
                 Trigger::Stop => self.stop_out(when, price)?,
                 Trigger::Liquidation => self.liquidate(when, price)?,
+                Trigger::Exit => self.exit(when, price)?,
             }
             self.mark(price)?;
             at = price;
@@ -501,9 +570,17 @@ impl<'a> Replay<'a> {
         Ok(())
     }
 
+    /// The exit step waiting next, if the position has one.
+    fn next_exit(&self) -> Option<&ExitStep> {
+        if self.quantity.is_zero() {
+            return None;
+        }
+        self.exits.as_ref().and_then(|report| report.steps.get(self.next_step))
+    }
+
     /// The first thing the price meets going from `at` to `to`, and the price where it happens.
     fn next_trigger(&self, at: Decimal, to: Decimal) -> Result<Option<(Trigger, Decimal)>> {
-        // A long's entries, stop and liquidation all wait below the price; a short's above.
+        // A long's entries, stop and liquidation wait below the price and its exits above; a short's the reverse.
         let below = self.side == Side::Long;
         let mut best: Option<(Decimal, Trigger, Decimal)> = None;
         let mut consider = |trigger: Trigger, hit: Option<Decimal>| -> Result<()> {
@@ -529,33 +606,17 @@ impl<'a> Replay<'a> {
                 consider(Trigger::Stop, reach(at, to, stop, below))?;
             }
         }
+        if let Some(step) = self.next_exit() {
+            consider(Trigger::Exit, reach(at, to, step.price.get(), !below))?;
+        }
         Ok(best.map(|(_, trigger, price)| (trigger, price)))
-    }
-
-    /// Value of `quantity` at `price`: linear `q·P` (quote); inverse `q·CS/P` (coin).
-    fn value(&self, quantity: Decimal, price: Decimal) -> Calc {
-        match self.contract {
-            ContractKind::Linear => calc(quantity) * price,
-            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get() / price,
-        }
-    }
-
-    /// PnL of `quantity` from `entry` to `exit`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`.
-    fn pnl(&self, quantity: Decimal, entry: Decimal, exit: Decimal) -> Calc {
-        let sign = self.side.sign();
-        match self.contract {
-            ContractKind::Linear => (calc(exit) - entry) * quantity * sign,
-            ContractKind::Inverse { contract_size } => {
-                (calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity * sign
-            }
-        }
     }
 
     fn unrealized(&self, price: Decimal) -> Result<Decimal> {
         if self.quantity.is_zero() {
             return Ok(Decimal::ZERO);
         }
-        self.pnl(self.quantity, self.entry, price).get("unrealizedPnl")
+        self.valuation.pnl(self.quantity, self.entry, price).get("unrealizedPnl")
     }
 
     fn realized(&self) -> Result<Decimal> {
@@ -587,16 +648,16 @@ impl<'a> Replay<'a> {
 
     fn fill(&mut self, when: When, order: Order, price: Decimal) -> Result<()> {
         let q = order.quantity;
-        let value = self.value(q, price).get("value")?;
+        let value = self.valuation.value(q, price).get("value")?;
         let fee = (calc(value) * self.entry_fee).get("fee")?;
         self.margin = (calc(value) / order.leverage + self.margin).get("marginUsed")?;
-        self.weighted = match self.contract {
+        self.weighted = match self.valuation.contract {
             ContractKind::Linear => calc(q) * price + self.weighted,
             ContractKind::Inverse { .. } => calc(q) / price + self.weighted,
         }
         .get("averageEntry")?;
         self.quantity = (calc(self.quantity) + q).get("position")?;
-        self.entry = match self.contract {
+        self.entry = match self.valuation.contract {
             ContractKind::Linear => calc(self.weighted) / self.quantity,
             ContractKind::Inverse { .. } => calc(self.quantity) / self.weighted,
         }
@@ -605,17 +666,158 @@ impl<'a> Replay<'a> {
         self.filled_tranches.push(order.tranche);
         self.fees = (calc(self.fees) + fee).get("fees")?;
         self.liquidating = self.liquidation()?;
-        self.record(when, EventKind::Fill { tranche: order.tranche }, price, q, fee, Decimal::ZERO)
+        self.plan_exits(when)?;
+        let event = self.event(when, EventKind::Fill { tranche: order.tranche }, price);
+        self.record(event, q, fee, Decimal::ZERO)
+    }
+
+    /// The exit report on the position as now held, until the first exit step is reached. When the exit plan does
+    /// not fit the position (a fill at a gap put the average entry beyond the stop that R is measured from), no
+    /// exit waits until the next fill, with a warning.
+    fn plan_exits(&mut self, when: When) -> Result<()> {
+        let Some(exits) = &self.plan.exits else { return Ok(()) };
+        if self.scaling_out {
+            return Ok(());
+        }
+        let held = Held {
+            quantity: self.quantity,
+            entry: self.entry,
+            fees: self.fees,
+            margin: self.margin,
+            stop: self.stop.map(|s| Price::new("stop", s)).transpose()?,
+            stop_field: "stop",
+        };
+        let setup = Setup { margining: self.margining(), funding: self.plan.funding };
+        self.next_step = 1;
+        match exit_report(&setup, &held, exits) {
+            Ok(report) => self.exits = Some(report),
+            Err(e @ Error::Invalid { .. }) => {
+                self.exits = None;
+                self.warnings.push(Warning::new(
+                    WarningKind::ExitsNotPlanned,
+                    format!(
+                        "candles[{}] ({}): no exit is planned on the {} held at an average of {}: {e}",
+                        when.bar,
+                        when.time,
+                        self.quantity.normalize(),
+                        out(self.entry)
+                    ),
+                ));
+            }
+            Err(e) => return Err(e.within("plan")),
+        }
+        Ok(())
+    }
+
+    fn margining(&self) -> Margining<'a> {
+        let plan = self.plan;
+        Margining {
+            instrument: &plan.instrument,
+            model: plan.model,
+            mode: plan.margin_mode,
+            side: plan.side,
+            account: &plan.account,
+        }
+    }
+
+    /// Takes the next exit step at `price`: closes its quantity, and leaves its stop for the next bar.
+    fn exit(&mut self, when: When, price: Decimal) -> Result<()> {
+        let Some(step) = self.next_exit().cloned() else { return Ok(()) };
+        self.next_step = self.next_step.saturating_add(1);
+        if !self.scaling_out {
+            // Scaling out has begun: the entries still waiting are cancelled.
+            self.scaling_out = true;
+            self.next_limit = self.limits.len();
+            self.next_timed = self.timed.len();
+        }
+        let q = step.quantity.get().min(self.quantity);
+        let tightens = match (step.stop, self.pending_stop.as_ref().map(|p| p.to).or(self.stop)) {
+            (Some(to), Some(current)) => self.ahead(to.get(), current)?,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if let (true, Some(to)) = (tightens, step.stop) {
+            self.pending_stop = Some(PendingStop { to: to.get(), rule: step.rule.clone() });
+        }
+        if step.trail.is_some() && self.trail.as_ref().map(|(t, _)| *t) != step.trail {
+            self.trail = step.trail.map(|t| (t, step.rule.clone()));
+        }
+        if q.is_zero() {
+            // A step that only moves the stop (an R-triggered rule), or whose share floored to nothing.
+            return Ok(());
+        }
+        let rate = match step.liquidity {
+            Some(Liquidity::Maker) => self.plan.instrument.maker_fee.get(),
+            Some(Liquidity::Taker) | None => self.plan.instrument.taker_fee.get(),
+        };
+        let pnl = self.valuation.pnl(q, self.entry, price).get("pnl")?;
+        let fee = (self.valuation.value(q, price) * rate).get("fee")?;
+        let rest = (calc(self.quantity) - q).get("position")?;
+        if rest.is_zero() {
+            self.close(pnl, fee)?;
+            self.ending = Some(Ending::Exited);
+        } else {
+            // Margin is released and the weights scaled with the quantity; the average entry stays.
+            let kept = (calc(rest) / self.quantity).get("position")?;
+            self.margin = (calc(self.margin) * kept).get("marginUsed")?;
+            self.weighted = (calc(self.weighted) * kept).get("averageEntry")?;
+            self.quantity = rest;
+            self.closed_pnl = (calc(self.closed_pnl) + pnl).get("realizedPnl")?;
+            self.fees = (calc(self.fees) + fee).get("fees")?;
+            self.liquidating = self.liquidation()?;
+        }
+        let mut event = self.event(when, EventKind::Exit { step: step.index }, price);
+        event.rule = step.rule;
+        self.record(event, q, fee, pnl)
+    }
+
+    /// `side·(a − b) > 0`: `a` is on the favourable side of `b` (a tighter stop).
+    fn ahead(&self, a: Decimal, b: Decimal) -> Result<bool> {
+        Ok(((calc(a) - b) * self.side.sign()).get("stop")? > Decimal::ZERO)
+    }
+
+    /// Applies, at the bar's open, a stop move the previous bar left.
+    fn move_stop(&mut self, when: When, open: Decimal) -> Result<()> {
+        let Some(pending) = self.pending_stop.take() else { return Ok(()) };
+        if self.quantity.is_zero() || self.ending.is_some() {
+            return Ok(());
+        }
+        let from = self.stop.map(|s| Price::new("stop", s)).transpose()?;
+        self.stop = Some(pending.to);
+        let mut event = self.event(when, EventKind::StopMoved { from }, open);
+        event.rule = pending.rule;
+        self.record(event, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
+    }
+
+    /// After a bar, trails the stop behind its favourable extreme, for the next bar, when that tightens it.
+    fn trail_stop(&mut self, candle: &Candle) -> Result<()> {
+        let Some((trail, rule)) = self.trail.clone() else { return Ok(()) };
+        if self.quantity.is_zero() || self.ending.is_some() {
+            return Ok(());
+        }
+        let (_, favourable) = self.extremes(candle);
+        let level = trail.behind(favourable, self.side)?;
+        let proposed = round_to_step(level, self.plan.instrument.tick_size.get(), Round::Nearest, "stop")?;
+        let current = self.pending_stop.as_ref().map(|p| p.to).or(self.stop);
+        let tighter = match current {
+            Some(current) => self.ahead(proposed, current)?,
+            None => true,
+        };
+        if proposed > Decimal::ZERO && tighter {
+            self.pending_stop = Some(PendingStop { to: proposed, rule });
+        }
+        Ok(())
     }
 
     /// Closes the whole position at `price` through the stop.
     fn stop_out(&mut self, when: When, price: Decimal) -> Result<()> {
         let q = self.quantity;
-        let pnl = self.pnl(q, self.entry, price).get("pnl")?;
-        let fee = (self.value(q, price) * self.exit_fee).get("fee")?;
+        let pnl = self.valuation.pnl(q, self.entry, price).get("pnl")?;
+        let fee = (self.valuation.value(q, price) * self.plan.instrument.taker_fee.get()).get("fee")?;
         self.close(pnl, fee)?;
         self.ending = Some(Ending::StopHit);
-        self.record(when, EventKind::StopHit, price, q, fee, pnl)
+        let event = self.event(when, EventKind::StopHit, price);
+        self.record(event, q, fee, pnl)
     }
 
     /// Closes the whole position at its bankruptcy price: the margin backing it is lost.
@@ -628,7 +830,8 @@ impl<'a> Replay<'a> {
         let pnl = (-calc(loss)).get("pnl")?;
         self.close(pnl, Decimal::ZERO)?;
         self.ending = Some(Ending::Liquidation);
-        self.record(when, EventKind::Liquidation, price, q, Decimal::ZERO, pnl)
+        let event = self.event(when, EventKind::Liquidation, price);
+        self.record(event, q, Decimal::ZERO, pnl)
     }
 
     fn close(&mut self, pnl: Decimal, fee: Decimal) -> Result<()> {
@@ -639,50 +842,36 @@ impl<'a> Replay<'a> {
         self.entry = Decimal::ZERO;
         self.margin = Decimal::ZERO;
         self.liquidating = Liquidating::Never;
+        self.pending_stop = None;
         Ok(())
     }
 
-    /// The liquidation of the position as it now stands (the same inputs as [`evaluate_plan`]'s rows, with the
-    /// cross wallet moved by what has been realized).
+    /// The liquidation of the position as it now stands: [`evaluate_plan`]'s inputs, with the cross wallet moved
+    /// by what has been realized.
     fn liquidation(&self) -> Result<Liquidating> {
         if self.quantity.is_zero() {
             return Ok(Liquidating::Never);
         }
-        let plan = self.plan;
-        let (wallet, others) = match plan.margin_mode {
-            MarginMode::Isolated => (self.margin, OtherPositions::default()),
+        let account = &self.plan.account;
+        let (wallet, others_pnl) = match self.plan.margin_mode {
+            MarginMode::Isolated => (self.margin, Decimal::ZERO),
             MarginMode::Cross => (
                 (calc(self.wallet) + self.realized()?).get("wallet")?,
-                OtherPositions {
-                    maintenance_margin: plan.account.other_maintenance_margin.map_or(Decimal::ZERO, NonNegative::get),
-                    unrealized_pnl: plan.account.other_unrealized_pnl.unwrap_or(Decimal::ZERO),
-                },
+                account.other_unrealized_pnl.unwrap_or(Decimal::ZERO),
             ),
         };
         let wallet = wallet.max(Decimal::ZERO);
         // The equity backing the position is zero at the bankruptcy price: all of this is lost there.
-        let loss = (calc(wallet) + others.unrealized_pnl).get("liquidation")?.max(Decimal::ZERO);
-        let config = LiquidationConfig {
-            model: plan.model,
-            contract: plan.instrument.contract,
-            mode: plan.margin_mode,
-            side: plan.side,
-            quantity: Quantity::new("position", self.quantity)?,
-            entry: Price::new("averageEntry", self.entry)?,
-            wallet: NonNegative::new("wallet", wallet)?,
-            maintenance: Maintenance::Tiers(plan.instrument.tiers.clone()),
-            others,
-            taker_fee: (plan.model == Model::Okx).then_some(plan.instrument.taker_fee),
-            tick_size: Price::new("tickSize", plan.instrument.tick_size.get()).ok(),
-        };
-        match liquidation(&config) {
-            Ok(l) => Ok(match l.liquidation_price() {
+        let loss = (calc(wallet) + others_pnl).get("liquidation")?.max(Decimal::ZERO);
+        let liquidation =
+            self.margining().liquidation(self.quantity, self.entry, wallet).map_err(|e| e.within("liquidation"))?;
+        Ok(match liquidation {
+            Some(l) => match l.liquidation_price() {
                 Some(trigger) => Liquidating::At { trigger: trigger.get(), loss },
                 None => Liquidating::Never,
-            }),
-            Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(Liquidating::Now { loss }),
-            Err(e) => Err(e.within("liquidation")),
-        }
+            },
+            None => Liquidating::Now { loss },
+        })
     }
 
     /// Funding for every funding instant in `(open, end]`, on the position held at the close.
@@ -699,7 +888,7 @@ impl<'a> Replay<'a> {
         if count <= 0 {
             return Ok(());
         }
-        let paid = (self.value(self.quantity, candle.close().get())
+        let paid = (self.valuation.value(self.quantity, candle.close().get())
             * funding.rate.get()
             * self.side.sign()
             * Decimal::from(count))
@@ -708,26 +897,27 @@ impl<'a> Replay<'a> {
         Ok(())
     }
 
+    /// An event of `kind` at `price`, its amounts still to be filled in by [`Replay::record`].
+    fn event(&self, when: When, kind: EventKind, price: Decimal) -> Draft {
+        Draft { when, kind, price, rule: None }
+    }
+
     /// Appends an event with the account as it now stands.
-    fn record(
-        &mut self,
-        when: When,
-        kind: EventKind,
-        price: Decimal,
-        quantity: Decimal,
-        fee: Decimal,
-        pnl: Decimal,
-    ) -> Result<()> {
+    fn record(&mut self, draft: Draft, quantity: Decimal, fee: Decimal, pnl: Decimal) -> Result<()> {
+        let price = draft.price;
+        let flat = self.quantity.is_zero();
         let event = ReplayEvent {
-            bar: when.bar,
-            time: when.time,
-            kind,
+            bar: draft.when.bar,
+            time: draft.when.time,
+            kind: draft.kind,
+            rule: draft.rule,
             price: Price::new("price", price)?,
             quantity: NonNegative::new("quantity", quantity)?,
             fee: out(fee),
             pnl: out(pnl),
             position: NonNegative::new("position", self.quantity)?,
             average_entry: self.average_entry()?,
+            stop: if flat { None } else { self.stop.map(|s| Price::new("stop", s)).transpose()? },
             liquidation_price: match self.liquidating {
                 Liquidating::At { trigger, .. } => Some(Price::new("liquidationPrice", trigger)?),
                 Liquidating::Now { .. } => Some(Price::new("liquidationPrice", price)?),
@@ -752,8 +942,8 @@ impl<'a> Replay<'a> {
     /// The end-of-data event and the outcome.
     fn finish(mut self, index: usize, last: &Candle, bars: usize) -> Result<ReplayReport> {
         let close = last.close().get();
-        let when = When { bar: index, time: time_of(last)? };
-        self.record(when, EventKind::EndOfData, close, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)?;
+        let event = self.event(When { bar: index, time: time_of(last)? }, EventKind::EndOfData, close);
+        self.record(event, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)?;
         self.filled_tranches.sort_unstable();
         let mut unfilled: Vec<usize> = self
             .limits
@@ -775,6 +965,7 @@ impl<'a> Replay<'a> {
             planned_quantity: NonNegative::new("plannedQuantity", self.planned)?,
             filled_quantity: NonNegative::new("filledQuantity", self.filled)?,
             unfilled,
+            warnings: std::mem::take(&mut self.warnings),
             final_quantity: NonNegative::new("finalQuantity", self.quantity)?,
             average_entry: self.average_entry()?,
             fees: out(self.fees),
@@ -786,14 +977,23 @@ impl<'a> Replay<'a> {
             max_adverse_excursion: out(self.max_adverse),
             max_drawdown: out(self.max_drawdown),
             max_drawdown_percent,
+            exits: self.exits,
             events: self.events,
         })
     }
 }
 
+/// An event before the account's figures are added.
+struct Draft {
+    when: When,
+    kind: EventKind,
+    price: Decimal,
+    rule: Option<String>,
+}
+
 /// Where a price moving from `at` to `to` first meets an order at `level` that waits `below` the price (a long's
-/// buy limit, stop or liquidation) or above it: `at` itself when it is already there or through (a gap), `level`
-/// when the move reaches it, `None` when it does not.
+/// buy limit, stop or liquidation) or above it (a long's exits): `at` itself when it is already there or through
+/// (a gap), `level` when the move reaches it, `None` when it does not.
 fn reach(at: Decimal, to: Decimal, level: Decimal, below: bool) -> Option<Decimal> {
     let (through_now, reached) = if below { (at <= level, to <= level) } else { (at >= level, to >= level) };
     if through_now {
@@ -803,9 +1003,4 @@ fn reach(at: Decimal, to: Decimal, level: Decimal, below: bool) -> Option<Decima
     } else {
         None
     }
-}
-
-/// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
-fn out(value: Decimal) -> Decimal {
-    round_dp(value, OUTPUT_DECIMALS, Round::Nearest)
 }

@@ -42,6 +42,9 @@ pub enum WarningKind {
     ExitLargerThanRemaining,
     /// Exit steps come after the position is fully closed and are left out.
     ExitAfterPositionClosed,
+    /// A replay could not plan the exits on the position as built so far (a fill at a gap put its average entry
+    /// beyond the stop, say), so no exit waits until the next fill.
+    ExitsNotPlanned,
 }
 
 impl fmt::Display for WarningKind {
@@ -59,6 +62,7 @@ impl fmt::Display for WarningKind {
             Self::StopNotMoved => "stopNotMoved",
             Self::ExitLargerThanRemaining => "exitLargerThanRemaining",
             Self::ExitAfterPositionClosed => "exitAfterPositionClosed",
+            Self::ExitsNotPlanned => "exitsNotPlanned",
         })
     }
 }

@@ -50,6 +50,78 @@ struct PlanParts {
     funding: Option<i64>,
     /// Schedule instead of a ladder: tranche count and hours between tranches.
     schedule: Option<(u32, i64)>,
+    exits: Option<ExitParts>,
+}
+
+/// What a generated exit plan is made of.
+#[derive(Debug, Clone)]
+struct ExitParts {
+    /// Targets: offset from the base toward profit in 0.1 % steps, and the share of what remains.
+    targets: Vec<(i64, i64)>,
+    /// Whether the first three targets close the guide's 25 / 40 / 35 % of the original instead.
+    original: bool,
+    /// The stop move when the first target fills: 0 to the entry, 1 to breakeven, 2 trailing by a percentage,
+    /// 3 trailing by a distance (in 0.1 % of the base).
+    after_first: Option<(u8, i64)>,
+    /// De-risking: the share at 1R, further steps, their spacing in tenths of R, the trail in percent.
+    derisk: Option<(i64, u32, i64, i64)>,
+    /// A defensive exit: offset toward profit and share of what remains.
+    defensive: Option<(i64, i64)>,
+}
+
+/// The `exits` of a plan around `base`, toward profit from `sign` (−1 for a long: adverse offsets are negative).
+fn exits_json(parts: &ExitParts, base: i64, sign: i64, stop_beyond_entries: bool) -> Value {
+    let price =
+        |permille: i64| (Decimal::from(base) * (Decimal::ONE - dec(sign * permille, 3))).round_dp(1).to_string();
+    let targets: Vec<Value> =
+        if parts.original && parts.targets.len() >= 3 {
+            parts
+                .targets
+                .iter()
+                .zip(["25", "40", "35"])
+                .map(|((permille, _), share)| json!({"price": price(*permille), "share": share, "of": "original"}))
+                .collect()
+        } else {
+            parts.targets.iter().map(|(permille, share)| {
+            json!({"price": price(*permille), "share": share.to_string(), "of": "remaining"})
+        }).collect()
+        };
+    let mut exits = json!({"targets": targets});
+    if let (Some((kind, amount)), false) = (parts.after_first, parts.targets.is_empty()) {
+        let to = match kind {
+            0 => json!("entry"),
+            1 => json!("breakeven"),
+            2 => json!({"trail": {"percent": dec(amount, 1).to_string()}}),
+            _ => json!({"trail": {"distance": (Decimal::from(base) * dec(amount, 3)).round_dp(1).to_string()}}),
+        };
+        exits["stopRules"] = json!([{"when": {"target": 0}, "moveTo": to}]);
+    }
+    if let (Some((share, count, every, trail)), true) = (parts.derisk, stop_beyond_entries) {
+        exits["derisk"] = json!({"share": share.to_string(), "of": "remaining", "then": {
+            "every": {"r": dec(every, 1).to_string()}, "count": count, "share": share.to_string(), "of": "remaining",
+            "trail": {"percent": dec(trail, 1).to_string()}}});
+    }
+    if let Some((permille, share)) = parts.defensive {
+        exits["defensive"] = json!({"price": price(permille), "share": share.to_string(), "of": "remaining"});
+    }
+    exits
+}
+
+fn exit_parts() -> impl Strategy<Value = ExitParts> {
+    (
+        prop::collection::vec((5_i64..=300, 1_i64..=100), 0..4),
+        any::<bool>(),
+        prop::option::of((0_u8..=3, 1_i64..=50)),
+        prop::option::of((1_i64..=50, 1_u32..=4, 1_i64..=5, 1_i64..=50)),
+        prop::option::of((5_i64..=300, 1_i64..=100)),
+    )
+        .prop_map(|(targets, original, after_first, derisk, defensive)| ExitParts {
+            targets,
+            original,
+            after_first,
+            derisk,
+            defensive,
+        })
 }
 
 /// A plan around `base`: a ladder of quantity tranches (or an equal schedule), any model, margin mode, leverage,
@@ -100,6 +172,11 @@ fn plan_json(parts: &PlanParts, base: i64, first_ms: i64) -> Value {
     if let Some(rate) = parts.funding {
         plan["funding"] = json!({"rate": dec(rate, 5).to_string(), "intervals": "3"});
     }
+    // Exits wait beyond a stop on the loss side; R (de-risking) needs the stop beyond every entry.
+    if let (Some(exits), true) = (&parts.exits, parts.stop.is_none_or(|s| s > 0)) {
+        let beyond = parts.stop.is_some_and(|s| parts.rungs.iter().all(|(permille, _)| s > *permille));
+        plan["exits"] = exits_json(exits, base, sign, beyond && parts.schedule.is_none());
+    }
     plan
 }
 
@@ -115,20 +192,24 @@ fn plan_parts() -> impl Strategy<Value = PlanParts> {
         prop::option::of(-20_i64..=300),
         prop::option::of(-100_i64..=100),
         prop::option::of((1_u32..=6, 1_i64..=48)),
+        prop::option::of(exit_parts()),
     )
-        .prop_map(|(side, inverse, model, cross, wallet, leverage, rungs, stop, funding, schedule)| PlanParts {
-            side,
-            inverse,
-            model,
-            cross,
-            wallet,
-            // An inverse short at 1x holds its own value: liquidation.rs overflows computing a price that far away
-            // instead of reporting none (a finding for that module), so these plans start at 2x.
-            leverage: if inverse && side == Side::Short { leverage.max(2) } else { leverage },
-            rungs,
-            stop,
-            funding,
-            schedule,
+        .prop_map(|(side, inverse, model, cross, wallet, leverage, rungs, stop, funding, schedule, exits)| {
+            PlanParts {
+                side,
+                inverse,
+                model,
+                cross,
+                wallet,
+                // An inverse short at 1x holds its own value: liquidation.rs overflows computing a price that far away
+                // instead of reporting none (a finding for that module), so these plans start at 2x.
+                leverage: if inverse && side == Side::Short { leverage.max(2) } else { leverage },
+                rungs,
+                stop,
+                funding,
+                schedule,
+                exits,
+            }
         })
 }
 
@@ -252,33 +333,68 @@ proptest! {
     }
 
     #[test]
-    fn the_position_follows_the_events_and_is_flat_after_a_stop_or_liquidation((plan, candles, rules) in case()) {
+    fn the_position_follows_the_events_and_is_flat_after_a_stop_liquidation_or_last_exit(
+        (plan, candles, rules) in case()
+    ) {
         let Some(report) = replayed(&plan, &candles, &rules)? else { return Ok(()) };
         let mut position = Decimal::ZERO;
+        let mut stop = plan.stop;
         let mut ended = None;
+        let mut exited = false;
+        // Toward profit: a long's stop tightens upward.
+        let tighter = |a: Price, b: Price| if plan.side == Side::Long { a > b } else { a < b };
         for event in &report.events {
             prop_assert!(ended.is_none() || event.kind == EventKind::EndOfData, "{:?} after the plan ended", event);
             match event.kind {
-                EventKind::Fill { .. } => position += event.quantity.get(),
+                EventKind::Fill { .. } => {
+                    prop_assert!(!exited, "an entry filled after an exit: {:?}", event);
+                    position += event.quantity.get();
+                }
+                EventKind::Exit { step } => {
+                    exited = true;
+                    prop_assert!(event.quantity.get() > Decimal::ZERO);
+                    position -= event.quantity.get();
+                    prop_assert!(position >= Decimal::ZERO);
+                    let planned = report.exits.as_ref().and_then(|r| r.steps.get(step));
+                    let planned = planned.ok_or_else(|| TestCaseError::fail(format!("no exit step {step}")))?;
+                    let at_or_better = match plan.side {
+                        Side::Long => event.price >= planned.price,
+                        Side::Short => event.price <= planned.price,
+                    };
+                    prop_assert!(at_or_better, "exit at {} for a step at {}", event.price, planned.price);
+                    if position.is_zero() {
+                        ended = Some(Ending::Exited);
+                    }
+                }
+                EventKind::StopMoved { from } => {
+                    prop_assert_eq!(from, stop);
+                    let to = event.stop.ok_or_else(|| TestCaseError::fail("a stop moved to nothing"))?;
+                    prop_assert!(from.is_none_or(|from| tighter(to, from)), "the stop loosened: {:?}", event);
+                    prop_assert_eq!(event.price, candles.as_slice()[event.bar].open());
+                    prop_assert!(event.quantity.get().is_zero() && event.fee.is_zero());
+                }
                 EventKind::StopHit | EventKind::Liquidation => {
                     prop_assert_eq!(event.quantity.get(), position);
+                    if event.kind == EventKind::StopHit {
+                        let worse = match (plan.side, stop) {
+                            (Side::Long, Some(stop)) => event.price <= stop,
+                            (Side::Short, Some(stop)) => event.price >= stop,
+                            (_, None) => false,
+                        };
+                        prop_assert!(worse, "stopped at {} for a stop at {:?}", event.price, stop);
+                    } else {
+                        prop_assert!(event.pnl <= Decimal::ZERO && event.fee.is_zero());
+                    }
                     position = Decimal::ZERO;
                     ended = Some(if event.kind == EventKind::StopHit { Ending::StopHit } else { Ending::Liquidation });
-                    prop_assert!(event.average_entry.is_none() && event.liquidation_price.is_none());
                 }
                 EventKind::EndOfData => {}
             }
             prop_assert_eq!(event.position.get(), position);
-            if event.kind == EventKind::StopHit {
-                let worse = match (plan.side, plan.stop) {
-                    (Side::Long, Some(stop)) => event.price <= stop,
-                    (Side::Short, Some(stop)) => event.price >= stop,
-                    (_, None) => false,
-                };
-                prop_assert!(worse, "stopped at {} for a stop at {:?}", event.price, plan.stop);
-            }
-            if event.kind == EventKind::Liquidation {
-                prop_assert!(event.pnl <= Decimal::ZERO && event.fee.is_zero());
+            if position.is_zero() {
+                prop_assert!(event.average_entry.is_none() && event.liquidation_price.is_none() && event.stop.is_none());
+            } else {
+                stop = event.stop;
             }
         }
         prop_assert_eq!(report.ending, ended.unwrap_or(Ending::EndOfData));
@@ -311,6 +427,7 @@ proptest! {
     fn without_targets_the_intrabar_order_changes_no_event((plan, candles, rules) in case()) {
         // Entries, the stop and the liquidation all wait on the adverse side: whichever extreme comes first, the
         // adverse leg crosses the same levels at the same prices. Only the excursion and drawdown may differ.
+        let plan = Plan { exits: None, ..plan };
         let mut reports = Vec::new();
         for intrabar in [Intrabar::Conservative, Intrabar::Optimistic, Intrabar::NearerFirst] {
             reports.push(replayed(&plan, &candles, &ReplayRules { intrabar, ..rules })?);
