@@ -31,7 +31,7 @@ fn replays_match_hand_worked_events() {
                 case.line = line;
                 case.input = input.to_vec();
             }
-            [kind, name, fields @ ..] if kind == "event" && fields.len() == 11 => {
+            [kind, name, fields @ ..] if kind == "event" && fields.len() == 12 => {
                 cases.entry(name.clone()).or_default().events.push((line, fields.to_vec()));
             }
             [kind, name, field, expected] if kind == "outcome" => {
@@ -92,10 +92,6 @@ fn check(case: &Case) -> Vec<String> {
     }
     for ((line, expected), actual) in case.events.iter().zip(&events) {
         let [number, kind, rest @ ..] = expected.as_slice() else { continue };
-        let actual_kind = match actual["tranche"].as_u64() {
-            Some(tranche) => format!("{} {tranche}", text(&actual["kind"])),
-            None => text(&actual["kind"]),
-        };
         let fields = [
             "bar",
             "price",
@@ -103,11 +99,12 @@ fn check(case: &Case) -> Vec<String> {
             "fee",
             "position",
             "averageEntry",
+            "stop",
             "liquidationPrice",
             "realizedPnl",
             "equity",
         ];
-        let mut cells = vec![(kind.as_str(), "kind", actual_kind)];
+        let mut cells = vec![(kind.as_str(), "kind", kind_cell(actual))];
         cells.extend(rest.iter().zip(fields).map(|(want, field)| (want.as_str(), field, text(&actual[field]))));
         for (want, field, got) in cells {
             if want != got {
@@ -122,6 +119,17 @@ fn check(case: &Case) -> Vec<String> {
         }
     }
     problems
+}
+
+/// An event's kind as the data file writes it: `fill 2`, `exit 1 targets[0]`, `stopMoved 2850 targets[0]`, `stopHit`.
+fn kind_cell(event: &serde_json::Value) -> String {
+    let kind = text(&event["kind"]);
+    match kind.as_str() {
+        "fill" => format!("fill {}", event["tranche"]),
+        "exit" => format!("exit {} {}", event["step"], text(&event["rule"])),
+        "stopMoved" => format!("stopMoved {} {}", text(&event["from"]), text(&event["rule"])),
+        _ => kind,
+    }
 }
 
 /// A report value as the data file writes it: strings bare, null as `-`, arrays as JSON.
