@@ -308,13 +308,18 @@ export interface ReplayRules {
 /** One event of a replay and the account right after it. Amounts are in the margin currency. */
 export type ReplayEvent = (
   | { kind: "fill"; /** Index of the tranche in the plan's ladder or schedule. */ tranche: number }
+  | { kind: "exit"; /** Index into `ReplayReport.exits.steps` (1 is the first exit). */ step: number }
+  | { kind: "stopMoved"; /** Where the stop was; the new one is `stop`. */ from: DecimalString | null }
   | { kind: "stopHit" | "liquidation" | "endOfData" }
 ) & {
   /** Index of the candle it happened in. */
   bar: number;
   /** That candle's open time, ISO-8601 UTC. */
   time: string;
-  /** Fill price, the stop's fill price, the price that triggered a liquidation, or the last close. */
+  /** The plan field behind an exit or a stop move: "targets[1]", "derisk.then[0]". */
+  rule?: string;
+  /** Fill price, the stop's fill price, the price that triggered a liquidation, the bar's open for a stop move,
+   * or the last close. */
   price: DecimalString;
   quantity: DecimalString;
   fee: DecimalString;
@@ -322,6 +327,8 @@ export type ReplayEvent = (
   pnl: DecimalString;
   position: DecimalString;
   averageEntry: DecimalString | null;
+  /** The stop in force after the event. */
+  stop: DecimalString | null;
   liquidationPrice: DecimalString | null;
   /** Net of all fees and funding so far. */
   realizedPnl: DecimalString;
@@ -332,13 +339,21 @@ export type ReplayEvent = (
 /** What `replayPlan` returns. */
 export interface ReplayReport {
   events: ReplayEvent[];
-  ending: "stopHit" | "liquidation" | "endOfData";
+  ending: "stopHit" | "liquidation" | "exited" | "endOfData";
   /** Candles replayed, from the start on. */
   bars: number;
   plannedQuantity: DecimalString;
   filledQuantity: DecimalString;
   /** Tranches that never filled, by index. */
   unfilled: number[];
+  warnings: Warning[];
+  /** The exit steps the replay worked from (the scale-out report on the position held when the first step was
+   * reached); present when the plan has exits and a position was built. */
+  exits?: {
+    steps: { index: number; kind: string; rule?: string; price: DecimalString; quantity: DecimalString; stop: DecimalString | null; [more: string]: unknown }[];
+    warnings: Warning[];
+    [more: string]: unknown;
+  };
   finalQuantity: DecimalString;
   averageEntry: DecimalString | null;
   fees: DecimalString;
