@@ -143,7 +143,8 @@ pub struct PlanReport {
     /// The risk budget (account × risk %), when the plan sets one.
     #[serde(skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
     pub risk_budget: Option<Decimal>,
-    /// The exit plan step by step, on the position after the last tranche, when the plan has `exits`.
+    /// The exit plan step by step, on the position after the last tranche, when the plan has `exits` and its
+    /// entries place something.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exits: Option<ExitReport>,
 }
@@ -238,7 +239,7 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
     }
     warnings.sort_by_key(|w| w.tranche().map_or(0, |t| t.saturating_add(1)));
     let exits = match &plan.exits {
-        Some(exits) => Some(walk.exits(exits)?),
+        Some(exits) => walk.exits(exits)?,
         None => None,
     };
     Ok(PlanReport { ladder, rows, warnings, risk_budget: walk.budget, exits })
@@ -286,7 +287,7 @@ fn build_entries(plan: &Plan) -> Result<Ladder> {
             build_ladder(spec, plan.side, &plan.instrument).map_err(|e| e.within("entries.ladder"))
         }
         Entries::Schedule(schedule) => {
-            let path = PricePath::new(schedule.path.clone()).map_err(|e| e.within("entries.schedule.path"))?;
+            let path = PricePath::new(schedule.path.clone()).map_err(|e| e.within("entries.schedule"))?;
             build_schedule(&schedule.spec, plan.side, &plan.instrument, &path)
                 .map_err(|e| e.within("entries.schedule"))
         }
@@ -458,11 +459,11 @@ impl<'a> Walk<'a> {
     }
 
     /// The exits of the position the tranches built: its exact size, average entry, fees and margin, with the
-    /// plan's stop.
-    fn exits(&self, exits: &ExitPlan) -> Result<ExitReport> {
+    /// plan's stop; `None` when the entries place nothing (the ladder's warnings say why).
+    fn exits(&self, exits: &ExitPlan) -> Result<Option<ExitReport>> {
         let plan = self.plan;
         if self.quantity <= Decimal::ZERO {
-            return Err(Error::invalid("exits", "the entries place nothing, so there is no position to exit"));
+            return Ok(None);
         }
         let entry = match self.valuation.contract {
             ContractKind::Linear => (calc(self.weighted) / self.quantity).get("averageEntry")?,
@@ -477,7 +478,7 @@ impl<'a> Walk<'a> {
             stop_field: "stop",
         };
         let setup = Setup { margining: margining(plan), funding: plan.funding };
-        exit_report(&setup, &held, exits)
+        exit_report(&setup, &held, exits).map(Some)
     }
 
     /// The liquidation of `quantity` at `entry`; `None` when the margin is below maintenance at the entry itself.
@@ -494,6 +495,8 @@ impl<'a> Walk<'a> {
     fn warnings(&self, row: &TrancheRow) -> Result<Vec<Warning>> {
         let plan = self.plan;
         let i = row.index;
+        // Messages are for people, who count tranches from 1; the `tranche` field keeps the 0-based index.
+        let n = i.saturating_add(1);
         let sign = plan.side.sign();
         let mut out = Vec::new();
         if let Some(stop) = plan.stop {
@@ -502,7 +505,7 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::StopOnWrongSide,
-                    format!("tranches[{i}] fills at {} {side} the stop {stop}: the stop would close it at once", row.price),
+                    format!("tranche {n} fills at {} {side} the stop at {stop}: the stop would close it at once", row.price),
                 ));
             }
             if let (Some(lp), Some(entry)) = (row.liquidation_price, row.average_entry) {
@@ -513,14 +516,14 @@ impl<'a> Walk<'a> {
                     out.push(Warning::on_tranche(
                         i,
                         WarningKind::LiquidationBeforeStop,
-                        format!("after tranches[{i}] the position is liquidated at {lp}, before the stop at {stop}"),
+                        format!("after tranche {n} the position is liquidated at {lp}, before the stop at {stop}"),
                     ));
                 } else if risk > Decimal::ZERO && beyond < (calc(risk) * THIN_BUFFER_SHARE).get("stopDistance")? {
                     out.push(Warning::on_tranche(
                         i,
                         WarningKind::ThinMarginBuffer,
                         format!(
-                            "after tranches[{i}] liquidation at {lp} is less than half the stop distance beyond the stop at {stop}"
+                            "after tranche {n} liquidation at {lp} is less than half the stop distance beyond the stop at {stop}"
                         ),
                     ));
                 }
@@ -530,7 +533,7 @@ impl<'a> Walk<'a> {
             out.push(Warning::on_tranche(
                 i,
                 WarningKind::ThinMarginBuffer,
-                format!("after tranches[{i}] the margin used exceeds the account equity by {}", row.free_margin.abs()),
+                format!("after tranche {n} the margin used exceeds the account equity by {}", row.free_margin.abs()),
             ));
         }
         if let Some((tier_index, tier)) = plan.instrument.tier_for(row.notional) {
@@ -539,7 +542,7 @@ impl<'a> Walk<'a> {
                     i,
                     WarningKind::LeverageAboveTierMax,
                     format!(
-                        "tranches[{i}] uses {}x but a notional of {} is in tier {} (index {tier_index}), which allows at most {}x",
+                        "tranche {n} uses {}x but a notional of {} is in tier {}, which allows at most {}x",
                         row.leverage,
                         row.notional,
                         tier_index.saturating_add(1),
@@ -553,7 +556,7 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::RiskAboveBudget,
-                    format!("after tranches[{i}] the loss at the stop, {loss}, is above the risk budget of {}", out_text(budget)),
+                    format!("after tranche {n} the loss at the stop, {loss}, is above the risk budget of {}", out_text(budget)),
                 ));
             }
         }
