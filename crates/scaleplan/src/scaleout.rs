@@ -21,7 +21,7 @@
 //!
 //! # Quantities
 //! A share is taken of the original position or of what remains before the step, and floored to the instrument's
-//! quantity step (Binance `LOT_SIZE`: `quantity % stepSize == 0`). A close of 100 % of what remains, or the close
+//! quantity step (Binance `LOT_SIZE`: `quantity % stepSize == 0`), or to 8 decimal places when the step is 0. A close of 100 % of what remains, or the close
 //! that brings the shares of the original position to exactly 100 %, takes exactly what is left, whatever flooring
 //! left over. A close asking for more than what is left closes the rest, with a warning. Hence, at every step,
 //! `closedQuantity + remainingQuantity` is the position, exactly. Exits are reduce-only orders, which Binance
@@ -882,6 +882,8 @@ impl<'a> Walk<'a> {
     fn quantities(&mut self, events: Vec<Event>) -> Result<Vec<Planned>> {
         let original = self.held.quantity;
         let step = self.instrument().quantity_step.get();
+        // Without a step, shares are floored to 8 places so that what is left keeps few enough digits to be exact.
+        let grid = if step.is_zero() { Decimal::new(1, OUTPUT_DECIMALS) } else { step };
         let min_quantity = self.instrument().min_quantity.get();
         let mut remaining = original;
         let mut original_shares = Decimal::ZERO;
@@ -903,7 +905,7 @@ impl<'a> Walk<'a> {
                         ShareOf::Remaining => remaining,
                     };
                     let exact = (calc(base) * close.share / Decimal::ONE_HUNDRED).get("quantity")?;
-                    let floored = round_to_step(exact, step, Round::Down, "quantity")?;
+                    let floored = round_to_step(exact, grid, Round::Down, "quantity")?;
                     let rest = match close.of {
                         ShareOf::Remaining => close.share == Decimal::ONE_HUNDRED,
                         ShareOf::Original => {
@@ -928,7 +930,7 @@ impl<'a> Walk<'a> {
                             warnings.push(Warning::new(
                                 WarningKind::ZeroQuantity,
                                 format!(
-                                    "{name}: {} % of {} floors to 0 on the quantity step {step}; nothing is closed",
+                                    "{name}: {} % of {} floors to 0 on the quantity step {grid}; nothing is closed",
                                     close.share,
                                     base.normalize()
                                 ),
@@ -947,7 +949,12 @@ impl<'a> Walk<'a> {
                     ),
                 ));
             }
-            remaining = (calc(remaining) - quantity).get("remainingQuantity")?;
+            let left = (calc(remaining) - quantity).get("remainingQuantity")?;
+            // Decimal subtraction rounds when the digits do not fit; refuse rather than lose the exact split.
+            if (calc(left) + quantity).ok() != Some(remaining) {
+                return Err(Error::overflow(format!("exits.steps[{index}].remainingQuantity")));
+            }
+            remaining = left;
             planned.push(Planned { event, quantity, warnings });
         }
         if !dropped.is_empty() {
