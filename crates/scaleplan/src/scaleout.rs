@@ -21,10 +21,11 @@
 //!
 //! # Quantities
 //! A share is taken of the original position or of what remains before the step, and floored to the instrument's
-//! quantity step (Binance `LOT_SIZE`: `quantity % stepSize == 0`), or to 8 decimal places when the step is 0. A close of 100 % of what remains, or the close
-//! that brings the shares of the original position to exactly 100 %, takes exactly what is left, whatever flooring
-//! left over. A close asking for more than what is left closes the rest, with a warning. Hence, at every step,
-//! `closedQuantity + remainingQuantity` is the position, exactly. Exits are reduce-only orders, which Binance
+//! quantity step (Binance `LOT_SIZE`: `quantity % stepSize == 0`), or to 8 decimal places when the step is 0. A close
+//! of 100 % of what remains, or the close that brings the shares of the original position to exactly 100 %, takes
+//! exactly what is left, whatever flooring left over. A close asking for more than what is left closes the rest, with
+//! a warning. Hence, at every step, `closedQuantity + remainingQuantity` is the position, exactly (a split the decimal
+//! type cannot hold exactly is refused as an overflow). Exits are reduce-only orders, which Binance
 //! exempts from its minimum notional (API error -4164: "Order's notional must be no smaller than 5.0 (unless you
 //! choose reduce only)"), so only the minimum quantity is checked.
 //!

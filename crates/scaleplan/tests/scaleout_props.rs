@@ -315,12 +315,14 @@ proptest! {
         for step in &report.steps {
             closed += step.quantity.get();
             prop_assert_eq!(step.closed_quantity.get(), closed, "steps[{}]", step.index);
-            prop_assert_eq!(step.closed_quantity.get() + step.remaining_quantity.get(), position, "steps[{}]", step.index);
+            let total = step.closed_quantity.get() + step.remaining_quantity.get();
+            prop_assert_eq!(total, position, "steps[{}]", step.index);
             prop_assert!(step.remaining_quantity.get() <= remaining);
             remaining = step.remaining_quantity.get();
         }
         // A plan whose shares of the original reach 100 % ends flat.
-        let original: Decimal = input.exits.targets.iter().filter(|t| t.of == ShareOf::Original).map(|t| t.share.get()).sum();
+        let original: Decimal =
+            input.exits.targets.iter().filter(|t| t.of == ShareOf::Original).map(|t| t.share.get()).sum();
         if original == dec(100, 0) {
             prop_assert_eq!(remaining, Decimal::ZERO);
         }
@@ -338,7 +340,10 @@ proptest! {
                 prop_assert!(sign * (b.get() - a.get()) >= Decimal::ZERO, "steps[{}]: {} → {}", after.index, a, b);
             }
             if let Some(s) = after.stop {
-                prop_assert!(sign * (after.price.get() - s.get()) > Decimal::ZERO, "steps[{}]: stop {} at or beyond {}", after.index, s, after.price);
+                prop_assert!(
+                    sign * (after.price.get() - s.get()) > Decimal::ZERO,
+                    "steps[{}]: stop {} at or beyond {}", after.index, s, after.price
+                );
             }
         }
     }
@@ -349,7 +354,10 @@ proptest! {
         let tolerance = dec(2, 8);
         for (before, after) in pairs(&report.steps) {
             let (Some(w0), Some(w1)) = (before.worst_case, after.worst_case) else { continue };
-            prop_assert!(w1 + after.funding >= w0 - tolerance, "steps[{}]: {} → {} with funding {}", after.index, w0, w1, after.funding);
+            prop_assert!(
+                w1 + after.funding >= w0 - tolerance,
+                "steps[{}]: {} → {} with funding {}", after.index, w0, w1, after.funding
+            );
             if input.funding.is_none() {
                 prop_assert!(w1 >= w0, "steps[{}]: {} → {}", after.index, w0, w1);
             }
