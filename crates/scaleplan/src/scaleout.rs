@@ -990,7 +990,7 @@ impl<'a> Walk<'a> {
         let price = self.held.entry;
         let row = Row { index: 0, kind: StepKind::Start, rule: None, price, liquidity: None };
         let step = self.row(row, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)?;
-        self.liquidation_warning(&step, "the position as held");
+        self.liquidation_warning(&step, "as held, the position");
         Ok(step)
     }
 
@@ -1026,7 +1026,7 @@ impl<'a> Walk<'a> {
         }
         let row = Row { index, kind: event.kind, rule: Some(event.rule), price: p, liquidity };
         let step = self.row(row, quantity, exit_pnl, exit_fee, funding)?;
-        self.liquidation_warning(&step, &format!("after {name}"));
+        self.liquidation_warning(&step, &format!("after {name}, what is left"));
         Ok(step)
     }
 
@@ -1184,8 +1184,9 @@ impl<'a> Walk<'a> {
         })
     }
 
-    /// Warns when what is left would be liquidated before its stop.
-    fn liquidation_warning(&mut self, step: &ExitStep, when: &str) {
+    /// Warns when what is left would be liquidated before its stop; `subject` names it (`after steps[2] (…), what
+    /// is left`).
+    fn liquidation_warning(&mut self, step: &ExitStep, subject: &str) {
         let (Some(lp), Some(stop)) = (step.liquidation_price, step.stop) else { return };
         let before = match self.side {
             Side::Long => lp >= stop,
@@ -1194,7 +1195,7 @@ impl<'a> Walk<'a> {
         if before {
             self.warnings.push(Warning::new(
                 WarningKind::LiquidationBeforeStop,
-                format!("{when} what is left is liquidated at {lp}, before the stop at {stop}"),
+                format!("{subject} is liquidated at {lp}, before the stop at {stop}"),
             ));
         }
     }
