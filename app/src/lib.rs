@@ -9,6 +9,7 @@ pub mod fields;
 pub mod format;
 pub mod inputs;
 pub mod results;
+pub mod share;
 pub mod storage;
 
 use leptos::prelude::*;
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                 <h1>"scaleplan"</h1>
                 <p class="sp-lede">"Plan every tranche before the market moves: average entry, breakeven, margin, leverage and liquidation after each fill, exact to the last digit."</p>
             </header>
+            <share::Share />
             <inputs::Inputs />
             <results::Results />
         </div>

@@ -45,3 +45,22 @@ fn save(key: &str, draft: &Draft) {
         let _ = storage.set_item(key, &text);
     }
 }
+
+/// The local-storage key of the side stash: the entry modes not in use, by mode.
+pub const STASH_KEY: &str = "scaleplan.stash.v1";
+
+/// The stored stash of entry modes not in use (empty when there is none).
+pub fn load_stash() -> serde_json::Map<String, serde_json::Value> {
+    local_storage()
+        .and_then(|s| s.get_item(STASH_KEY).ok().flatten())
+        .filter(|text| text.len() <= MAX_DRAFT_BYTES)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Stores the stash; storage that is full or disabled is ignored.
+pub fn save_stash(stash: &serde_json::Map<String, serde_json::Value>) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(stash)) {
+        let _ = storage.set_item(STASH_KEY, &text);
+    }
+}

@@ -1,86 +1,148 @@
-//! The plan's inputs: the position and account, and the scale-in ladder's tranches.
+//! The plan's inputs: examples, the instrument, the position and account, and how the position is built.
+
+pub mod bound;
+pub mod entries;
+pub mod instrument;
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
+use self::bound::{Bound, Write};
+use self::entries::Stash;
+use crate::draft::Draft;
 use crate::fields::{Choice, Field};
-use crate::Planner;
+use crate::{storage, Planner};
 
-const TRANCHES: &str = "/entries/ladder/tranches";
+pub use self::entries::move_item;
 
-/// All input panels.
+/// The guide's 5 ETH scale-out (§3.2.1), an example with exits.
+pub const GUIDE_ETH_SCALEOUT: &str = include_str!("../../../crates/scaleplan/data/examples/guide-eth-scaleout.json");
+
+/// A fresh plan for a trader to fill in: the first bundled preset's contract, long, isolated, and no tranches.
+pub fn empty_plan() -> Draft {
+    let mut draft = Draft::new(json!({
+        "version": 1,
+        "instrument": {},
+        "model": "binance",
+        "side": "long",
+        "marginMode": "isolated",
+        "account": {"wallet": ""},
+        "leverage": "",
+        "entries": {"ladder": {"tranches": [], "total": {"quantity": ""}}}
+    }));
+    if let Some(preset) = scaleplan::presets::presets().ok().and_then(|p| p.into_iter().next()) {
+        instrument::apply_preset(&mut draft, &preset);
+    }
+    draft
+}
+
+/// The examples offered, as (button label, draft).
+pub fn examples() -> Vec<(&'static str, Draft)> {
+    let mut out = Vec::new();
+    if let Ok(d) = Draft::from_plan_text(crate::GUIDE_BTC_LADDER) {
+        out.push(("Guide: BTC ladder", d));
+    }
+    if let Ok(d) = Draft::from_plan_text(GUIDE_ETH_SCALEOUT) {
+        out.push(("Guide: 5 ETH scale-out", d));
+    }
+    out.push(("Empty plan", empty_plan()));
+    out
+}
+
+/// All input panels; provides the [`Stash`] of the entry modes not in use, kept in local storage.
 #[component]
 pub fn Inputs() -> impl IntoView {
+    let stash = Stash(RwSignal::new(storage::load_stash()));
+    provide_context(stash);
+    // Syncing with the outside: the stash is stored next to the draft.
+    Effect::new(move |_| stash.0.with(storage::save_stash));
     view! {
         <div class="sp-inputs">
+            <Examples />
+            <instrument::Instrument />
             <Position />
-            <Ladder />
+            <entries::Entries />
         </div>
     }
 }
 
-/// Side, model, margin mode, wallet, leverage, stop and risk.
+/// One-click examples; each replaces the plan being edited.
+#[component]
+pub fn Examples() -> impl IntoView {
+    let planner = Planner::get();
+    view! {
+        <nav class="sp-examples sp-no-print" aria-label="Examples">
+            <span class="sp-hint">"Start from:"</span>
+            {examples().into_iter().map(|(label, draft)| view! {
+                <button type="button" on:click=move |_| planner.draft.set(draft.clone())>{label}</button>
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// Side, margin mode, wallet, leverage, stop, risk, cross-mode other positions and funding.
 #[component]
 pub fn Position() -> impl IntoView {
+    let planner = Planner::get();
+    let cross = move || planner.draft.with(|d| d.text("/marginMode") == "cross");
     view! {
         <fieldset class="sp-panel">
             <legend>"Position and account"</legend>
             <div class="sp-grid">
+                <Field label="Plan name" pointer="/name" optional=true inputmode="text" />
                 <Choice label="Side" pointer="/side" options=vec![("long", "Long"), ("short", "Short")] />
-                <Choice label="Liquidation model" pointer="/model"
-                    options=vec![("binance", "Binance"), ("bybit", "Bybit"), ("okx", "OKX"), ("hyperliquid", "Hyperliquid")] />
                 <Choice label="Margin mode" pointer="/marginMode" options=vec![("isolated", "Isolated"), ("cross", "Cross")] />
                 <Field label="Wallet" pointer="/account/wallet" hint="quote currency (coin for inverse)" />
                 <Field label="Leverage" pointer="/leverage" hint="1 to 1000; tranches may set their own" />
                 <Field label="Stop-loss price" pointer="/stop" optional=true />
                 <Field label="Risk per plan (%)" pointer="/account/riskPercent" optional=true hint="largest loss at the stop, % of wallet" />
+                <Show when=cross>
+                    <Field label="Other positions' maintenance margin" pointer="/account/otherMaintenanceMargin" optional=true hint="cross mode: held by the account's other positions" />
+                    <Field label="Other positions' unrealized PnL" pointer="/account/otherUnrealizedPnl" optional=true hint="cross mode: any sign" />
+                </Show>
+                <Bound label="Funding rate per interval" pointer="/funding/rate" write=Write::GroupMember hint="fraction: 0.0001 is 0.01 %; positive: longs pay" />
+                <Bound label="Funding intervals held" pointer="/funding/intervals" write=Write::GroupMember hint="e.g. 21 for a week of 8 h intervals" />
             </div>
         </fieldset>
     }
 }
 
-/// Moves the tranche at `from` to `to` (both in range), keeping everything typed.
-pub fn move_item(items: &mut [Value], from: usize, to: usize) {
-    if from < items.len() && to < items.len() {
-        items.swap(from, to);
-    }
-}
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
 
-/// The ladder's tranches: a row per tranche with price, share and leverage; rows can be added, removed and moved.
-#[component]
-pub fn Ladder() -> impl IntoView {
-    let planner = Planner::get();
-    let count = Memo::new(move |_| planner.draft.with(|d| d.items(TRANCHES).len()));
-    let edit = move |f: &dyn Fn(&mut Vec<Value>)| {
-        planner.draft.update(|d| {
-            let mut items = d.items(TRANCHES);
-            f(&mut items);
-            d.set(TRANCHES, Value::Array(items));
-        });
-    };
-    view! {
-        <fieldset class="sp-panel">
-            <legend>"Scale-in ladder"</legend>
-            <p class="sp-hint">"Each tranche: a limit price and its share of the total (shares add up to 100 %). Leverage is optional per tranche, e.g. 5× first on the way to 10×."</p>
-            <Field label="Total quantity" pointer="/entries/ladder/total/quantity" hint="base units (contracts for inverse)" />
-            <ol class="sp-tranches">
-                {move || (0..count.get()).map(|i| view! {
-                    <li class="sp-tranche">
-                        <Field label=format!("Tranche {} price", i + 1) pointer=format!("{TRANCHES}/{i}/price") />
-                        <Field label=format!("Tranche {} share (%)", i + 1) pointer=format!("{TRANCHES}/{i}/share") />
-                        <Field label=format!("Tranche {} leverage", i + 1) pointer=format!("{TRANCHES}/{i}/leverage") optional=true />
-                        <div class="sp-row-actions">
-                            <button type="button" aria-label=format!("Move tranche {} up", i + 1) disabled=move || i == 0
-                                on:click=move |_| edit(&|items| move_item(items, i, i.saturating_sub(1)))>"↑"</button>
-                            <button type="button" aria-label=format!("Move tranche {} down", i + 1) disabled=move || { i + 1 >= count.get() }
-                                on:click=move |_| edit(&|items| move_item(items, i, i + 1))>"↓"</button>
-                            <button type="button" aria-label=format!("Remove tranche {}", i + 1)
-                                on:click=move |_| edit(&|items| { if i < items.len() { items.remove(i); } })>"Remove"</button>
-                        </div>
-                    </li>
-                }).collect_view()}
-            </ol>
-            <button type="button" on:click=move |_| edit(&|items| items.push(json!({"price": "", "share": ""})))>"Add tranche"</button>
-        </fieldset>
+    #[test]
+    fn the_empty_plan_has_a_contract_and_no_tranches() {
+        let draft = empty_plan();
+        assert_eq!(draft.text("/instrument/symbol"), "BTCUSDT");
+        assert_eq!(draft.items("/entries/ladder/tranches"), Vec::<Value>::new());
+        assert!(draft.to_plan().is_err(), "the trader fills it in");
+    }
+
+    #[test]
+    fn the_empty_plan_filled_in_is_the_guides_ladder() {
+        let mut draft = empty_plan();
+        for (pointer, text) in [("/account/wallet", "10000"), ("/leverage", "10"), ("/stop", "60000"),
+            ("/account/riskPercent", "2"), ("/entries/ladder/total/quantity", "1")] {
+            draft.set_text(pointer, text.into(), false);
+        }
+        let tranches = [("65000", "25"), ("64000", "25"), ("62500", "30"), ("61000", "20")]
+            .map(|(price, share)| json!({"price": price, "share": share}));
+        draft.set("/entries/ladder/tranches", Value::Array(tranches.to_vec()));
+        let (_, report) = crate::evaluate(&draft).expect("evaluates");
+        let averages: Vec<String> =
+            report.rows.iter().filter_map(|r| r.average_entry.map(|p| p.get().normalize().to_string())).collect();
+        assert_eq!(averages, ["65000", "64500", "63750", "63200"]);
+    }
+
+    #[test]
+    fn every_example_but_the_empty_plan_is_valid() {
+        let all = examples();
+        assert_eq!(all.iter().map(|(l, _)| *l).collect::<Vec<_>>(), ["Guide: BTC ladder", "Guide: 5 ETH scale-out", "Empty plan"]);
+        for (label, draft) in &all[..2] {
+            assert!(crate::evaluate(draft).is_ok(), "{label}");
+        }
     }
 }

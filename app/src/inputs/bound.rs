@@ -1,0 +1,142 @@
+//! A labelled input bound to the draft with its own way of writing the text: a whole number, a list of decimals,
+//! or a member of an optional group of fields (such as funding's rate and intervals).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::draft::Draft;
+use crate::fields::field_id;
+use crate::Planner;
+
+/// How a [`Bound`] input writes its text into the draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// A whole number (`count`): written as a JSON number when it is one, as the text otherwise (so the core names
+    /// the field).
+    Integer,
+    /// Comma-separated decimals (`1, 2, 4`): written as an array of texts.
+    List,
+    /// A member of the optional object at the pointer's parent: emptying the last member removes the object.
+    GroupMember,
+}
+
+/// Writes `text` at `pointer` the way `write` says.
+pub fn write(draft: &mut Draft, pointer: &str, text: String, write: Write) {
+    match write {
+        Write::Integer => match text.trim().parse::<u64>() {
+            Ok(n) => draft.set(pointer, Value::from(n)),
+            Err(_) => draft.set(pointer, Value::String(text)),
+        },
+        Write::List => {
+            let items = text.split(',').map(|t| Value::String(t.trim().to_owned())).collect();
+            draft.set(pointer, Value::Array(items));
+        }
+        Write::GroupMember => {
+            draft.set_text(pointer, text, true);
+            let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+            if draft.get(parent).and_then(Value::as_object).is_some_and(serde_json::Map::is_empty) {
+                draft.remove(parent);
+            }
+        }
+    }
+}
+
+/// The text shown for the value at `pointer`: a list is joined with `, `.
+pub fn read(draft: &Draft, pointer: &str) -> String {
+    match draft.get(pointer) {
+        Some(Value::Array(items)) => {
+            items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect::<Vec<_>>().join(", ")
+        }
+        _ => draft.text(pointer),
+    }
+}
+
+/// A labelled text input bound to `pointer`, written as `write` says; the message shown is the core's for the
+/// field or anything under it (a list's items).
+#[component]
+pub fn Bound(
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// JSON pointer of the draft field.
+    #[prop(into)]
+    pointer: String,
+    /// How the text is written.
+    write: Write,
+    /// A short hint under the label.
+    #[prop(optional, into)]
+    hint: Option<String>,
+) -> impl IntoView {
+    let planner = Planner::get();
+    let id = field_id(&pointer);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let value = {
+        let pointer = pointer.clone();
+        move || planner.draft.with(|d| read(d, &pointer))
+    };
+    let error = {
+        let pointer = pointer.clone();
+        Memo::new(move |_| {
+            planner.problem.with(|p| {
+                p.as_ref()
+                    .filter(|p| p.pointer == pointer || p.pointer.starts_with(&format!("{pointer}/")))
+                    .map(|p| p.message.clone())
+            })
+        })
+    };
+    let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    let inputmode = if write == Write::Integer { "numeric" } else { "decimal" };
+    view! {
+        <div class="sp-field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <span class="sp-hint" id=hint_id>{h}</span> })}
+            <input id=id type="text" inputmode=inputmode autocomplete="off" spellcheck="false"
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    planner.draft.update(|d| self::write(d, &pointer, text, write));
+                } />
+            <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn whole_numbers_become_numbers_and_other_text_stays() {
+        let mut draft = Draft::new(json!({"g": {}}));
+        write(&mut draft, "/g/count", "4".into(), Write::Integer);
+        assert_eq!(draft.get("/g/count"), Some(&json!(4)));
+        write(&mut draft, "/g/count", "4.5".into(), Write::Integer);
+        assert_eq!(draft.get("/g/count"), Some(&json!("4.5")));
+    }
+
+    #[test]
+    fn lists_split_on_commas_and_read_back() {
+        let mut draft = Draft::new(json!({}));
+        write(&mut draft, "/w", "1, 2,4".into(), Write::List);
+        assert_eq!(draft.get("/w"), Some(&json!(["1", "2", "4"])));
+        assert_eq!(read(&draft, "/w"), "1, 2, 4");
+        write(&mut draft, "/w", "1,".into(), Write::List);
+        assert_eq!(read(&draft, "/w"), "1, ", "a trailing comma survives, so the next weight can be typed");
+    }
+
+    #[test]
+    fn an_emptied_group_is_removed() {
+        let mut draft = Draft::new(json!({"funding": {"rate": "0.0001", "intervals": "3"}}));
+        write(&mut draft, "/funding/rate", String::new(), Write::GroupMember);
+        assert_eq!(draft.get("/funding"), Some(&json!({"intervals": "3"})));
+        write(&mut draft, "/funding/intervals", " ".into(), Write::GroupMember);
+        assert_eq!(draft.get("/funding"), None);
+        write(&mut draft, "/funding/rate", "0.0001".into(), Write::GroupMember);
+        assert_eq!(draft.get("/funding"), Some(&json!({"rate": "0.0001"})));
+    }
+}
