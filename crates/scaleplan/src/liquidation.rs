@@ -22,10 +22,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Tier};
-use crate::num::{calc, parse_decimal, round_dp, round_to_step, MarginRate, NonNegative, Price, Quantity, Rate, Side};
+use crate::num::{
+    calc, parse_decimal, round_dp, round_to_step, MarginRate, NonNegative, Price, Quantity, Rate, Round, Side,
+};
 
 /// Decimal places of a returned price when no tick size is given.
 pub const PRICE_DECIMALS: u32 = 8;
+
+/// Decimal places an inverse contract's price is settled at before it is rounded to the tick.
+const INVERSE_SETTLE_DECIMALS: u32 = 16;
 
 /// Whose liquidation formula to apply. Each exchange publishes its own; they differ in where the maintenance
 /// margin is measured, where the tier is looked up and whether a closing fee is reserved.
@@ -433,7 +438,16 @@ impl Frame {
         if notional <= Decimal::ZERO {
             return Ok(None);
         }
-        let exact = if self.inverse { calc(self.size) / notional } else { calc(notional) / self.size }.get(field)?;
+        // A quotient past the decimal range is a price no market reaches: an inverse short at 1x leaves a
+        // liquidation notional that is only a rounding residue. That is "no liquidation price", not a failure.
+        let Some(exact) = (if self.inverse { calc(self.size) / notional } else { calc(notional) / self.size }).ok()
+        else {
+            return Ok(None);
+        };
+        // An inverse price is a quotient of quotients (n·CS / (n·CS/P)): its last digits carry a residue
+        // (77,190 comes out as 77,189.999…9). Settling it at 16 places first, far below any tick, keeps the
+        // conservative rounding below from moving an exact price one tick.
+        let exact = if self.inverse { round_dp(exact, INVERSE_SETTLE_DECIMALS, Round::Nearest) } else { exact };
         let how = config.side.conservative_liquidation();
         let rounded = match config.tick_size {
             Some(tick) => round_to_step(exact, tick.get(), how, field)?,

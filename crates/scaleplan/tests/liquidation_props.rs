@@ -345,3 +345,64 @@ fn price_at(case: &Case, notional: Decimal) -> Option<Decimal> {
     };
     Some(scaleplan::num::round_dp(exact, 8, case.side.conservative_liquidation()))
 }
+
+/// An inverse short at 1x isolated never liquidates (its margin in coin grows as the price rises); the residue of
+/// the exact arithmetic must not turn that into an overflow error.
+#[test]
+fn inverse_short_at_one_x_has_no_liquidation_price() {
+    use scaleplan::liquidation::{liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+    use scaleplan::{ContractKind, Side};
+    for (entry, contracts) in [("30000", "100"), ("65000", "7"), ("3", "1")] {
+        let quantity: scaleplan::Quantity = contracts.parse().unwrap_or_else(|e| panic!("{e}"));
+        let entry: scaleplan::Price = entry.parse().unwrap_or_else(|e| panic!("{e}"));
+        // 1x: the margin is the whole coin value of the position, n·CS/E.
+        let wallet =
+            quantity.get().checked_mul(scaleplan::Decimal::ONE_HUNDRED).and_then(|v| v.checked_div(entry.get()));
+        let config = LiquidationConfig {
+            model: Model::Binance,
+            contract: ContractKind::Inverse { contract_size: "100".parse().unwrap_or_else(|e| panic!("{e}")) },
+            mode: MarginMode::Isolated,
+            side: Side::Short,
+            quantity,
+            entry,
+            wallet: scaleplan::NonNegative::new("wallet", wallet.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}")),
+            maintenance: Maintenance::Flat {
+                rate: "0.004".parse().unwrap_or_else(|e| panic!("{e}")),
+                amount: "0".parse().unwrap_or_else(|e| panic!("{e}")),
+            },
+            others: OtherPositions::default(),
+            taker_fee: None,
+            tick_size: None,
+        };
+        let result = liquidation(&config);
+        assert!(result.is_ok(), "entry {entry}, {quantity} contracts: {result:?}");
+    }
+}
+
+/// An inverse liquidation price that is exactly on the tick stays there, although the arithmetic passes through
+/// a repeating decimal: 1 contract of 100 USD long at 300 (100/300 = 0.333…) with 0.25 coin of margin and a 5 %
+/// maintenance rate liquidates where 100·1.05/P = 0.25 + 1/3, at P = 105/(7/12) = 180 exactly.
+#[test]
+fn an_exact_inverse_price_is_not_moved_a_tick() {
+    use scaleplan::liquidation::{liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+    use scaleplan::{ContractKind, Side};
+    let parse = |t: &str| -> scaleplan::Decimal { t.parse().unwrap_or_else(|e| panic!("{e}")) };
+    let config = LiquidationConfig {
+        model: Model::Binance,
+        contract: ContractKind::Inverse { contract_size: "100".parse().unwrap_or_else(|e| panic!("{e}")) },
+        mode: MarginMode::Isolated,
+        side: Side::Long,
+        quantity: "1".parse().unwrap_or_else(|e| panic!("{e}")),
+        entry: "300".parse().unwrap_or_else(|e| panic!("{e}")),
+        wallet: scaleplan::NonNegative::new("wallet", parse("0.25")).unwrap_or_else(|e| panic!("{e}")),
+        maintenance: Maintenance::Flat {
+            rate: "0.05".parse().unwrap_or_else(|e| panic!("{e}")),
+            amount: "0".parse().unwrap_or_else(|e| panic!("{e}")),
+        },
+        others: OtherPositions::default(),
+        taker_fee: None,
+        tick_size: Some("0.1".parse().unwrap_or_else(|e| panic!("{e}"))),
+    };
+    let result = liquidation(&config).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.liquidation_price().map(|p| p.get()), Some(parse("180")));
+}
