@@ -369,6 +369,7 @@ pub fn Share() -> impl IntoView {
     };
 
     view! {
+        <PrintSummary />
         <section class="sp-share sp-no-print" aria-labelledby="sp-share-title">
             <h2 id="sp-share-title" class="sp-visually-hidden">"Share and export"</h2>
             <div class="sp-actions">
@@ -392,6 +393,54 @@ pub fn Share() -> impl IntoView {
                             }
                         } />
                 </div>
+            })}
+        </section>
+    }
+}
+
+/// The plan's key numbers as (label, text), for the printed checklist: what is traded and how, and where the
+/// position stands after the last tranche.
+pub fn key_numbers(plan: &Plan, report: &PlanReport) -> Vec<(&'static str, String)> {
+    let value = serde_json::to_value(plan).unwrap_or(Value::Null);
+    let at = |pointer: &str| match value.pointer(pointer) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "—".to_owned(),
+        Some(other) => other.to_string(),
+    };
+    let last = report.rows.last().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).unwrap_or(Value::Null);
+    let row = |key: &str| match last.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        _ => "—".to_owned(),
+    };
+    vec![
+        ("Instrument", format!("{} ({})", at("/instrument/symbol"), at("/model"))),
+        ("Side", format!("{} · {}", at("/side"), at("/marginMode"))),
+        ("Wallet", at("/account/wallet")),
+        ("Leverage", at("/leverage")),
+        ("Stop", at("/stop")),
+        ("Risk %", at("/account/riskPercent")),
+        ("Tranches", report.rows.len().to_string()),
+        ("Position", row("cumulativeQuantity")),
+        ("Average entry", row("averageEntry")),
+        ("Breakeven", row("breakeven")),
+        ("Liquidation", row("liquidationPrice")),
+        ("Loss at stop", row("lossAtStop")),
+    ]
+}
+
+/// Printed only: the plan's name and key numbers above the tranche table.
+#[component]
+pub fn PrintSummary() -> impl IntoView {
+    let planner = Planner::get();
+    view! {
+        <section class="sp-print-only" aria-hidden="true">
+            {move || planner.shown.get().map(|shown| view! {
+                <h2>{if shown.plan.name.is_empty() { "Plan".to_owned() } else { shown.plan.name.clone() }}</h2>
+                <dl>
+                    {key_numbers(&shown.plan, &shown.report).into_iter().map(|(label, text)| view! {
+                        <dt>{label}</dt><dd>{text}</dd>
+                    }).collect_view()}
+                </dl>
             })}
         </section>
     }
@@ -484,6 +533,17 @@ mod tests {
         let text = exits_csv(&report).expect("has exits");
         assert!(text.starts_with("index,kind,rule,price,"));
         assert!(text.lines().any(|l| l.starts_with("1,target,targets[0],3300,maker,1.25,")), "{text}");
+    }
+
+    #[test]
+    fn the_checklist_names_the_key_numbers() {
+        let (plan, report) = crate::evaluate(&guide()).expect("evaluates");
+        let numbers = key_numbers(&plan, &report);
+        let get = |label: &str| numbers.iter().find(|(l, _)| *l == label).map(|(_, t)| t.as_str());
+        assert_eq!(get("Instrument"), Some("BTCUSDT (binance)"));
+        assert_eq!(get("Average entry"), Some("63200"));
+        assert_eq!(get("Tranches"), Some("4"));
+        assert_eq!(get("Stop"), Some("60000"));
     }
 
     #[test]
