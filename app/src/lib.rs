@@ -4,10 +4,13 @@
 //! renders, so the same root can be embedded in another page. State is one [`Draft`] (the plan as typed); the
 //! report is derived from it by the core, and the last valid report stays on screen while a field is invalid.
 
+pub mod charts;
 pub mod draft;
 pub mod fields;
 pub mod format;
+pub mod impact;
 pub mod inputs;
+pub mod replay;
 pub mod results;
 pub mod share;
 pub mod storage;
@@ -20,9 +23,13 @@ pub use draft::{Draft, Problem};
 /// The guide's BTC ladder (§2.2.2), the plan a first visit opens with.
 pub const GUIDE_BTC_LADDER: &str = include_str!("../../crates/scaleplan/data/examples/guide-btc-ladder.json");
 
-/// Installs the panic hook and mounts [`App`] into the element with id `scaleplan`, or the body when absent.
+/// Installs the panic hook (the console message, then a recoverable notice in the page) and mounts
+/// [`App`] into the element with id `scaleplan`, or the body when absent.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_crash_notice();
+    }));
     let target = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("scaleplan"))
@@ -30,6 +37,32 @@ pub fn start() {
     match target {
         Some(element) => mount(element),
         None => leptos::mount::mount_to_body(App),
+    }
+}
+
+/// After a panic, a visible and recoverable notice at the top of the page instead of a dead app. The draft is
+/// stored on every change, so a reload loses nothing typed. The Reload button is plain JavaScript, so it works even
+/// though the wasm instance that panicked cannot be trusted any more.
+fn show_crash_notice() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if document.get_element_by_id("sp-crash").is_some() {
+        return;
+    }
+    let Ok(notice) = document.create_element("div") else { return };
+    notice.set_id("sp-crash");
+    notice.set_class_name("scaleplan sp-crash");
+    let _ = notice.set_attribute("role", "alert");
+    notice.set_inner_html(
+        "<p><strong>Something went wrong</strong> \u{2014} your plan is saved. \
+         <button type=\"button\" onclick=\"location.reload()\">Reload</button></p>",
+    );
+    if let Some(body) = document.body() {
+        let _ = body.prepend_with_node_1(&notice);
+    }
+    if let Ok(Some(button)) = notice.query_selector("button") {
+        if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+            let _ = button.focus();
+        }
     }
 }
 
@@ -114,6 +147,8 @@ pub fn App() -> impl IntoView {
             <share::Share />
             <inputs::Inputs />
             <results::Results />
+            <replay::Replay />
+            <impact::Impact />
         </div>
     }
 }

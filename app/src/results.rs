@@ -1,11 +1,12 @@
-//! The per-tranche results table: what the position is after every fill, each warning on its row, and the help
-//! text (formula and model) of every column.
+//! The per-tranche results: a summary of the position once every tranche has filled, the table of what the
+//! position is after every fill with each warning on its row, and a legend with the help text (formula and model)
+//! of every column and every kind of warning, reachable by keyboard.
 
 use leptos::prelude::*;
-use scaleplan::{PlanReport, Warning};
+use scaleplan::{Decimal, PlanReport, Warning, WarningKind};
 use serde_json::Value;
 
-use crate::format::{grouped_text, multiple, percent_of_fraction, places_of};
+use crate::format::{grouped, grouped_text, multiple, percent_of_fraction, places_of};
 use crate::Planner;
 
 /// How a column's figure is shown.
@@ -78,6 +79,229 @@ pub fn cell_text(row: &Value, column: &Column, price_places: Option<u32>, quanti
     }
 }
 
+/// The figures of the summary above the table: (the row's field, the label), taken from the last row.
+pub const SUMMARY: &[(&str, &str)] = &[
+    ("averageEntry", "Average entry"),
+    ("breakeven", "Breakeven"),
+    ("marginUsed", "Margin used"),
+    ("effectiveLeverage", "Effective leverage"),
+    ("liquidationPrice", "Liquidation"),
+    ("lossAtStop", "Loss at stop"),
+    ("r", "R at stop"),
+];
+
+/// One figure of the summary: its label, its text, and the id of its help text in the legend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// What the figure is.
+    pub label: String,
+    /// The figure, formatted like its column.
+    pub text: String,
+    /// Element id of its help text ([`help_id`]).
+    pub help: String,
+}
+
+/// The element id of the help text of a column or warning kind (`sp-help-averageEntry`).
+pub fn help_id(key: &str) -> String {
+    format!("sp-help-{key}")
+}
+
+/// The summary of the position once every tranche has filled (the last row), and what the exchange's grid leaves
+/// unplaced, when anything.
+pub fn summary(report: &PlanReport, price_places: Option<u32>, quantity_places: Option<u32>) -> Vec<Figure> {
+    let Some(last) = report.rows.last().and_then(|r| serde_json::to_value(r).ok()) else {
+        return Vec::new();
+    };
+    let mut figures: Vec<Figure> = SUMMARY
+        .iter()
+        .filter_map(|(key, label)| {
+            let column = COLUMNS.iter().find(|c| c.key == *key)?;
+            Some(Figure {
+                label: (*label).to_owned(),
+                text: cell_text(&last, column, price_places, quantity_places),
+                help: help_id(key),
+            })
+        })
+        .collect();
+    let remainder = report.ladder.remainder().get();
+    if remainder > Decimal::ZERO {
+        figures.push(Figure {
+            label: "Not placed (remainder)".to_owned(),
+            text: grouped(remainder, quantity_places),
+            help: help_id("remainder"),
+        });
+    }
+    figures
+}
+
+/// A short title for each kind of warning, for people.
+pub fn warning_title(kind: WarningKind) -> &'static str {
+    match kind {
+        WarningKind::ZeroQuantity => "Nothing to place",
+        WarningKind::BelowMinQuantity => "Below the minimum quantity",
+        WarningKind::BelowMinNotional => "Below the minimum order value",
+        WarningKind::DuplicatePrice => "Same price twice",
+        WarningKind::LiquidationBeforeStop => "Liquidated before the stop",
+        WarningKind::ThinMarginBuffer => "Thin margin buffer",
+        WarningKind::LeverageAboveTierMax => "Leverage above the tier's maximum",
+        WarningKind::StopOnWrongSide => "Stop on the wrong side",
+        WarningKind::RiskAboveBudget => "Risk above budget",
+        WarningKind::StopNotMoved => "Stop not moved",
+        WarningKind::ExitLargerThanRemaining => "Exit larger than what is left",
+        WarningKind::ExitAfterPositionClosed => "Exit after the position is closed",
+        _ => "Warning",
+    }
+}
+
+/// What each kind of warning means and what to do about it (the legend's text).
+pub fn warning_help(kind: WarningKind) -> &'static str {
+    match kind {
+        WarningKind::ZeroQuantity => "The tranche's quantity rounds down to 0 at the exchange's quantity step: there is nothing to place. Raise the total or merge tranches.",
+        WarningKind::BelowMinQuantity => "The rounded quantity is below the exchange's minimum order quantity; the exchange would reject the order.",
+        WarningKind::BelowMinNotional => "The order's value (quantity × price) is below the exchange's minimum notional; the exchange would reject it.",
+        WarningKind::DuplicatePrice => "Two tranches round to the same price at the tick size: the ladder is finer than the price grid.",
+        WarningKind::LiquidationBeforeStop => "The liquidation price is reached before the stop, so the stop never limits the loss: the whole margin is lost instead. Lower the leverage or move the stop (guide §4.3).",
+        WarningKind::ThinMarginBuffer => "The liquidation price lies close beyond the stop (less than half the stop distance), or the margin exceeds the equity: a wick past the stop could liquidate the position (guide §4.3: keep a buffer).",
+        WarningKind::LeverageAboveTierMax => "The position's notional falls in a maintenance tier whose maximum leverage is below the leverage asked for; the exchange would refuse it.",
+        WarningKind::StopOnWrongSide => "The stop is on the profit side of a fill (above a long's entry, below a short's): it would close the position at once.",
+        WarningKind::RiskAboveBudget => "The loss at the stop, fees included, is more than the risk budget (wallet × risk %), the most the plan may lose (guide §2.1).",
+        WarningKind::StopNotMoved => "A stop rule would loosen the stop or put it at or beyond the price, so the stop stays where it was: a stop only tightens.",
+        WarningKind::ExitLargerThanRemaining => "An exit asks for more than is left of the position, so it closes the rest.",
+        WarningKind::ExitAfterPositionClosed => "These exit steps come after the position is fully closed and are left out.",
+        _ => "A soft problem the plan may still go ahead with.",
+    }
+}
+
+/// Every kind of warning, in the legend's order.
+pub const WARNING_KINDS: &[WarningKind] = &[
+    WarningKind::LiquidationBeforeStop,
+    WarningKind::ThinMarginBuffer,
+    WarningKind::RiskAboveBudget,
+    WarningKind::StopOnWrongSide,
+    WarningKind::LeverageAboveTierMax,
+    WarningKind::BelowMinNotional,
+    WarningKind::BelowMinQuantity,
+    WarningKind::ZeroQuantity,
+    WarningKind::DuplicatePrice,
+    WarningKind::StopNotMoved,
+    WarningKind::ExitLargerThanRemaining,
+    WarningKind::ExitAfterPositionClosed,
+];
+
+/// A core message for people: field paths become words (`tranches[2]` → `tranche 3`, `targets[0]` → `target 1`,
+/// `steps[2]` → `step 2`, since step 0 is the position as held), long numbers get thousands separators, and the
+/// first letter is a capital.
+pub fn for_people(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().saturating_add(16));
+    let mut rest = message;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        let close = after.find(']');
+        let index = close.and_then(|c| after.get(1..c)).and_then(|n| n.parse::<usize>().ok());
+        let word_start = before.rfind(|c: char| !c.is_ascii_alphabetic()).map_or(0, |i| i.saturating_add(1));
+        let (head, word) = before.split_at(word_start);
+        let named = match (word, index) {
+            ("tranches" | "rungs" | "rows", Some(i)) => Some(format!("tranche {}", i.saturating_add(1))),
+            ("targets", Some(i)) => Some(format!("target {}", i.saturating_add(1))),
+            ("stopRules", Some(i)) => Some(format!("stop rule {}", i.saturating_add(1))),
+            ("then", Some(i)) => Some(format!("then step {}", i.saturating_add(1))),
+            ("steps", Some(i)) => Some(format!("step {i}")),
+            _ => None,
+        };
+        match (named, close) {
+            (Some(named), Some(c)) => {
+                out.push_str(head);
+                out.push_str(&named);
+                rest = after.get(c.saturating_add(1)..).unwrap_or("");
+            }
+            _ => {
+                out.push_str(before);
+                out.push('[');
+                rest = after.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    let grouped_numbers = group_numbers(&out);
+    let mut chars = grouped_numbers.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Thousands separators in the numbers of a text (`58283.2` → `58,283.2`), digits kept as they are.
+fn group_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().saturating_add(8));
+    let mut number = String::new();
+    let flush = |number: &mut String, out: &mut String| {
+        if number.is_empty() {
+            return;
+        }
+        let trimmed = number.trim_end_matches('.');
+        match trimmed.parse::<Decimal>() {
+            Ok(d) if trimmed.split('.').next().is_some_and(|i| i.len() > 4) => {
+                out.push_str(&grouped(d, None));
+                out.push_str(number.get(trimmed.len()..).unwrap_or(""));
+            }
+            _ => out.push_str(number),
+        }
+        number.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (c == '.' && !number.is_empty()) {
+            number.push(c);
+        } else {
+            flush(&mut number, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut number, &mut out);
+    out
+}
+
+/// A warning as shown: its title in bold, then the message for people.
+#[component]
+pub fn WarningItem(
+    /// The warning.
+    warning: Warning,
+) -> impl IntoView {
+    view! {
+        <li data-kind=warning.kind().to_string()>
+            <strong>{warning_title(warning.kind())}</strong>": "{for_people(warning.message())}" "
+            <a href=format!("#{}", help_id(&warning.kind().to_string())) class="sp-help-link"
+                aria-label=format!("What “{}” means", warning_title(warning.kind()))>"?"</a>
+        </li>
+    }
+}
+
+/// The legend: every column's formula and model, and every kind of warning, in a `<details>` that opens by
+/// keyboard; headers and summary figures point at their entry with `aria-describedby`.
+#[component]
+pub fn Legend() -> impl IntoView {
+    view! {
+        <details class="sp-legend" id="sp-legend">
+            <summary>"How each figure is computed, and what the warnings mean"</summary>
+            <h3>"Columns"</h3>
+            <dl>
+                {COLUMNS.iter().map(|c| view! {
+                    <dt>{c.header}</dt>
+                    <dd id=help_id(c.key)>{c.help}</dd>
+                }).collect_view()}
+                <dt>"Not placed (remainder)"</dt>
+                <dd id=help_id("remainder")>"What flooring every tranche to the exchange's quantity step leaves of the requested total; left unplaced unless the ladder's remainder policy adds it to the largest tranches."</dd>
+            </dl>
+            <h3>"Warnings"</h3>
+            <dl>
+                {WARNING_KINDS.iter().map(|k| view! {
+                    <dt>{warning_title(*k)}</dt>
+                    <dd id=help_id(&k.to_string())>{warning_help(*k)}</dd>
+                }).collect_view()}
+            </dl>
+        </details>
+    }
+}
+
 /// The warnings of tranche `index`.
 pub fn warnings_of(report: &PlanReport, index: usize) -> Vec<Warning> {
     report.warnings.iter().filter(|w| w.tranche() == Some(index)).cloned().collect()
@@ -104,13 +328,24 @@ pub fn Results() -> impl IntoView {
                 let quantity_places = places_of(plan.instrument.quantity_step.get());
                 let rows: Vec<Value> = report.rows.iter().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).collect();
                 let plan_warnings: Vec<Warning> = report.warnings.iter().filter(|w| w.tranche().is_none()).cloned().collect();
+                let figures = summary(&report, price_places, quantity_places);
                 view! {
+                    <dl class="sp-summary" aria-label="Once every tranche has filled">
+                        {figures.into_iter().map(|f| {
+                            let key = f.label.clone();
+                            view! {
+                            <div class="sp-figure" data-figure=key>
+                                <dt aria-describedby=f.help>{f.label}</dt>
+                                <dd>{f.text}</dd>
+                            </div>
+                        }}).collect_view()}
+                    </dl>
                     <div class="sp-table-wrap" tabindex="0" role="region" aria-label="Tranche results (scrolls sideways)">
                         <table class="sp-table">
                             <caption class="sp-visually-hidden">"The position after each tranche fills"</caption>
                             <thead><tr>
                                 <th scope="col">"#"</th>
-                                {COLUMNS.iter().map(|c| view! { <th scope="col"><abbr title=c.help>{c.header}</abbr></th> }).collect_view()}
+                                {COLUMNS.iter().map(|c| view! { <th scope="col" aria-describedby=help_id(c.key)>{c.header}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().enumerate().map(|(i, row)| {
@@ -124,7 +359,7 @@ pub fn Results() -> impl IntoView {
                                         {flagged.then(|| view! {
                                             <tr class="sp-warning-row"><td colspan=COLUMNS.len() + 1>
                                                 <ul class="sp-warnings">
-                                                    {warnings.into_iter().map(|w| view! { <li data-kind=w.kind().to_string()>{w.message().to_owned()}</li> }).collect_view()}
+                                                    {warnings.into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
                                                 </ul>
                                             </td></tr>
                                         })}
@@ -134,10 +369,15 @@ pub fn Results() -> impl IntoView {
                         </table>
                     </div>
                     <ul class="sp-warnings sp-plan-warnings">
-                        {plan_warnings.into_iter().map(|w| view! { <li data-kind=w.kind().to_string()>{w.message().to_owned()}</li> }).collect_view()}
+                        {plan_warnings.into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
                     </ul>
+                    <div class="sp-charts">
+                        <crate::charts::LadderChart plan=plan.clone() report=report.clone() />
+                        <crate::charts::PnlChart plan=plan report=report.clone() />
+                    </div>
                 }
             })}
+            <Legend />
         </section>
     }
 }
@@ -163,6 +403,60 @@ mod tests {
         assert_eq!(cell_text(&row, column("liquidationPrice"), Some(1), Some(3)), "—");
         assert_eq!(cell_text(&row, column("share"), Some(1), Some(3)), "30.00 %");
         assert_eq!(cell_text(&row, column("r"), Some(1), Some(3)), "—");
+    }
+
+    fn guide_at(leverage: &str) -> PlanReport {
+        let mut draft = crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example");
+        draft.set_text("/leverage", leverage.into(), false);
+        crate::evaluate(&draft).expect("evaluates").1
+    }
+
+    #[test]
+    fn the_summary_is_the_last_row_with_the_remainder_when_one_is_left() {
+        let figures = summary(&guide_at("10"), Some(1), Some(3));
+        let text = |label: &str| figures.iter().find(|f| f.label == label).map(|f| f.text.clone());
+        assert_eq!(text("Average entry").as_deref(), Some("63,200.0"));
+        assert_eq!(text("Liquidation").as_deref(), Some("57,115.6"));
+        assert_eq!(text("Not placed (remainder)"), None, "1 BTC splits exactly on a 0.001 grid");
+        assert!(figures.iter().all(|f| f.help.starts_with("sp-help-")));
+
+        let mut draft = crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example");
+        draft.set_text("/entries/ladder/total/quantity", "1.0005".into(), false);
+        let report = crate::evaluate(&draft).expect("evaluates").1;
+        let figures = summary(&report, Some(1), Some(3));
+        let remainder = figures.iter().find(|f| f.label == "Not placed (remainder)").map(|f| f.text.as_str());
+        assert_eq!(remainder, Some(grouped(report.ladder.remainder().get(), Some(3))).as_deref());
+        assert!(report.ladder.remainder().get() > Decimal::ZERO);
+    }
+
+    #[test]
+    fn liquidation_before_the_stop_is_flagged_on_the_rows_it_concerns() {
+        let flagged = |report: &PlanReport| -> Vec<usize> {
+            (0..report.rows.len())
+                .filter(|i| warnings_of(report, *i).iter().any(|w| w.kind() == WarningKind::LiquidationBeforeStop))
+                .collect()
+        };
+        assert_eq!(flagged(&guide_at("20")), vec![0, 1, 2, 3]);
+        assert_eq!(flagged(&guide_at("3")), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn messages_read_for_people() {
+        assert_eq!(
+            for_people("after tranches[2] the position is liquidated at 58283.2, before the stop at 60000"),
+            "After tranche 3 the position is liquidated at 58,283.2, before the stop at 60,000"
+        );
+        assert_eq!(for_people("steps[2] (targets[1]) asks for more"), "Step 2 (target 2) asks for more");
+        assert_eq!(for_people("rungs[0]: 0.0001 is below 5"), "Tranche 1: 0.0001 is below 5");
+        assert_eq!(for_people("odd [x] text 1234"), "Odd [x] text 1234");
+    }
+
+    #[test]
+    fn every_warning_kind_has_a_title_and_help() {
+        for kind in WARNING_KINDS {
+            assert_ne!(warning_title(*kind), "Warning", "{kind}");
+            assert!(warning_help(*kind).len() > 40, "{kind}");
+        }
     }
 
     #[test]

@@ -1,0 +1,312 @@
+//! The replay panel: a price history (a candles file in any layout the core detects, or the bundled BTC sample)
+//! and what the current valid plan would have done over it, event by event, with the outcome and a chart.
+//!
+//! The candles and the replay settings are a question asked of the plan, not part of it: they stay in the panel,
+//! and a bad file leaves the plan untouched, its message (row and column) shown in the panel.
+
+use leptos::prelude::*;
+use scaleplan::candles::{parse, sample_btc_monthly, Candles};
+use scaleplan::replay::{Ending, EventKind, Intrabar, ReplayReport};
+use scaleplan::schedule::UtcTime;
+use scaleplan::{replay_plan, Plan, ReplayRules};
+
+use crate::charts::{number, Marker, Ohlc, ReplayChart};
+use crate::format::{grouped, grouped_text, places_of};
+use crate::Planner;
+
+/// Where the start date of the sample puts a BTC ladder priced like the guide's: April 2024, about 71,000.
+pub const SAMPLE_START: &str = "2024-04-01";
+
+/// A loaded price history: where it came from and the candles, or why they could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// File name or "sample".
+    pub name: String,
+    /// The candles, or the core's message (`row 17, high: must be at least the open (65100 < 65200)`).
+    pub candles: Result<Candles, String>,
+}
+
+/// Reads a candles text (CSV or JSON in any layout the core detects).
+pub fn load(name: &str, text: &str) -> Loaded {
+    Loaded { name: name.to_owned(), candles: parse(text).map_err(|e| e.to_string()) }
+}
+
+/// The bundled sample: monthly BTC/USD, 2012 to 2024.
+pub fn sample() -> Loaded {
+    Loaded { name: "sample: BTC/USD monthly, 2012–2024".to_owned(), candles: sample_btc_monthly().map_err(|e| e.to_string()) }
+}
+
+/// Replay rules from the panel's texts: a start date (empty: the first candle) and the intrabar order.
+///
+/// # Errors
+/// The core's message for a start that is not a UTC date or date-time.
+pub fn rules(start: &str, intrabar: &str) -> Result<ReplayRules, String> {
+    let start = match start.trim() {
+        "" => None,
+        text => Some(UtcTime::parse("start", text).map_err(|e| crate::results::for_people(&e.to_string()))?),
+    };
+    let intrabar = match intrabar {
+        "optimistic" => Intrabar::Optimistic,
+        "nearerFirst" => Intrabar::NearerFirst,
+        _ => Intrabar::Conservative,
+    };
+    Ok(ReplayRules { intrabar, start, funding_interval: None })
+}
+
+/// One line of the events table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// The candle's open time.
+    pub time: String,
+    /// What happened, for people (`Tranche 2 filled`).
+    pub what: String,
+    /// Where.
+    pub price: String,
+    /// Quantity filled or closed.
+    pub quantity: String,
+    /// Position after it.
+    pub position: String,
+    /// Realized PnL so far.
+    pub realized: String,
+}
+
+fn what(kind: EventKind) -> String {
+    match kind {
+        EventKind::Fill { tranche } => format!("Tranche {} filled", tranche.saturating_add(1)),
+        EventKind::StopHit => "Stop hit".to_owned(),
+        EventKind::Liquidation => "Liquidated".to_owned(),
+        EventKind::EndOfData => "End of data".to_owned(),
+        _ => "Event".to_owned(),
+    }
+}
+
+/// The events as table rows, prices at the instrument's precision.
+pub fn event_rows(report: &ReplayReport, price_places: Option<u32>) -> Vec<EventRow> {
+    report
+        .events
+        .iter()
+        .map(|e| EventRow {
+            time: e.time.to_string(),
+            what: what(e.kind),
+            price: grouped(e.price.get(), price_places),
+            quantity: grouped(e.quantity.get(), None),
+            position: grouped(e.position.get(), None),
+            realized: grouped(e.realized_pnl, Some(2)),
+        })
+        .collect()
+}
+
+/// The outcome in one sentence.
+pub fn outcome(report: &ReplayReport) -> String {
+    let ending = match report.ending {
+        Ending::StopHit => "the stop closed the position",
+        Ending::Liquidation => "the position was liquidated",
+        Ending::EndOfData => "the candles ran out with the position open",
+        _ => "the replay ended",
+    };
+    let mut text = format!(
+        "Over {} candles {ending}: filled {} of {}; realized PnL {}, open PnL {} at the last close, final equity {}; largest drawdown {}",
+        report.bars,
+        grouped(report.filled_quantity.get(), None),
+        grouped(report.planned_quantity.get(), None),
+        grouped(report.realized_pnl, Some(2)),
+        grouped(report.unrealized_pnl, Some(2)),
+        grouped(report.final_equity, Some(2)),
+        grouped(report.max_drawdown, Some(2)),
+    );
+    if let Some(p) = report.max_drawdown_percent {
+        text.push_str(&format!(" ({} %)", grouped(p, Some(2))));
+    }
+    text.push('.');
+    text
+}
+
+/// The candles as drawn.
+pub fn ohlc(candles: &Candles) -> Vec<Ohlc> {
+    candles
+        .iter()
+        .enumerate()
+        .filter_map(|(bar, c)| {
+            Some(Ohlc {
+                bar,
+                open: number(&c.open().to_string())?,
+                high: number(&c.high().to_string())?,
+                low: number(&c.low().to_string())?,
+                close: number(&c.close().to_string())?,
+            })
+        })
+        .collect()
+}
+
+/// The events as chart markers, at their candle's index in the series.
+pub fn markers(report: &ReplayReport) -> Vec<Marker> {
+    report
+        .events
+        .iter()
+        .filter_map(|e| {
+            let (kind, label) = match e.kind {
+                EventKind::Fill { tranche } => ("fill", format!("T{}", tranche.saturating_add(1))),
+                EventKind::StopHit => ("stop", "stop".to_owned()),
+                EventKind::Liquidation => ("liquidation", "liq".to_owned()),
+                _ => ("end", "end".to_owned()),
+            };
+            Some(Marker { bar: e.bar, price: number(&e.price.to_string())?, kind, label })
+        })
+        .collect()
+}
+
+/// Replays `plan` over the loaded candles.
+///
+/// # Errors
+/// The file's problem, the start's, or the core's.
+pub fn run(plan: &Plan, loaded: &Loaded, start: &str, intrabar: &str) -> Result<ReplayReport, String> {
+    let candles = loaded.candles.as_ref().map_err(|e| format!("{}: {e}", loaded.name))?;
+    let rules = rules(start, intrabar)?;
+    replay_plan(plan, candles, &rules).map_err(|e| crate::results::for_people(&e.to_string()))
+}
+
+/// Reads the chosen file's text and loads it.
+fn read_file(ev: leptos::ev::Event, loaded: RwSignal<Option<Loaded>>) {
+    let input = event_target::<web_sys::HtmlInputElement>(&ev);
+    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+    let name = file.name();
+    if file.size() > 64.0 * 1024.0 * 1024.0 {
+        loaded.set(Some(Loaded { name, candles: Err("the file is larger than 64 MiB".to_owned()) }));
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        let result = match text.ok().and_then(|t| t.as_string()) {
+            Some(text) => load(&name, &text),
+            None => Loaded { name, candles: Err("the file could not be read as text".to_owned()) },
+        };
+        loaded.set(Some(result));
+    });
+}
+
+/// The replay panel.
+#[component]
+pub fn Replay() -> impl IntoView {
+    let planner = Planner::get();
+    let loaded: RwSignal<Option<Loaded>> = RwSignal::new(None);
+    let start = RwSignal::new(String::new());
+    let intrabar = RwSignal::new("conservative".to_owned());
+    let result = Memo::new(move |_| {
+        let loaded = loaded.get()?;
+        let shown = planner.shown.get()?;
+        let places = places_of(shown.plan.instrument.tick_size.get());
+        let stop = shown.plan.stop.and_then(|s| number(&s.to_string()));
+        Some(start.with(|s| intrabar.with(|i| run(&shown.plan, &loaded, s, i))).map(|report| {
+            let candles = loaded.candles.as_ref().map(ohlc).unwrap_or_default();
+            (report, candles, places, stop)
+        }))
+    });
+    view! {
+        <section class="sp-output-panel" aria-labelledby="sp-replay-title-h">
+            <h2 id="sp-replay-title-h">"Replay over a price history"</h2>
+            <p class="sp-hint">"What the plan would have done: the ladder's orders rest from the first candle, the stop and liquidation are checked after every fill. A candle does not say whether its high or low came first; the conservative order takes the adverse one first."</p>
+            <div class="sp-actions">
+                <div class="sp-field">
+                    <label for="sp-replay-file">"Candles file (CSV or JSON)"</label>
+                    <input id="sp-replay-file" type="file" accept=".csv,.json,.txt,text/csv,application/json"
+                        on:change=move |ev| read_file(ev, loaded) />
+                </div>
+                <button type="button" on:click=move |_| {
+                    loaded.set(Some(sample()));
+                    if start.with(String::is_empty) { start.set(SAMPLE_START.to_owned()); }
+                }>"Use the sample (BTC monthly)"</button>
+            </div>
+            <div class="sp-grid">
+                <div class="sp-field">
+                    <label for="sp-replay-start">"Start (UTC date)"</label>
+                    <span class="sp-hint" id="sp-replay-start-hint">"empty: the first candle"</span>
+                    <input id="sp-replay-start" type="text" autocomplete="off" aria-describedby="sp-replay-start-hint"
+                        prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) />
+                </div>
+                <div class="sp-field">
+                    <label for="sp-replay-intrabar">"Order within a candle"</label>
+                    <select id="sp-replay-intrabar" on:change=move |ev| intrabar.set(event_target_value(&ev))>
+                        <option value="conservative">"Adverse extreme first (conservative)"</option>
+                        <option value="optimistic">"Favourable extreme first"</option>
+                        <option value="nearerFirst">"Nearer extreme first"</option>
+                    </select>
+                </div>
+            </div>
+            <p class="sp-hint">{move || loaded.with(|l| l.as_ref().map(|l| match &l.candles {
+                Ok(c) => format!("Loaded {}: {} candles.", l.name, c.len()),
+                Err(_) => format!("Could not read {}.", l.name),
+            }))}</p>
+            {move || match result.get() {
+                None => view! { <p class="sp-hint">"Choose a file or the sample to replay the plan."</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="sp-error" role="alert">{message}</p> }.into_any(),
+                Some(Ok((report, candles, places, stop))) => {
+                    let rows = event_rows(&report, places);
+                    let text = outcome(&report);
+                    let description = format!("{} candles with {} events marked. {text}", candles.len(), rows.len());
+                    view! {
+                        <p class="sp-outcome" role="status">{text}</p>
+                        <ReplayChart candles=candles markers=markers(&report) stop=stop description=description />
+                        <div class="sp-table-wrap" tabindex="0" role="region" aria-label="Replay events (scrolls sideways)">
+                            <table class="sp-table" data-table="replay">
+                                <caption class="sp-visually-hidden">"Replay events in the order they happened"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Time (UTC)"</th><th scope="col">"Event"</th><th scope="col">"Price"</th>
+                                    <th scope="col">"Quantity"</th><th scope="col">"Position"</th><th scope="col">"Realized PnL"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr><td>{r.time}</td><th scope="row">{r.what}</th><td>{r.price}</td>
+                                            <td>{r.quantity}</td><td>{r.position}</td><td>{r.realized}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {(!report.unfilled.is_empty()).then(|| view! {
+                            <p class="sp-hint">{format!("Never filled: {}.", report.unfilled.iter().map(|i| format!("tranche {}", i + 1)).collect::<Vec<_>>().join(", "))}</p>
+                        })}
+                        <p class="sp-hint">{format!("Last close {}.", grouped_text(&report.last_close.to_string(), places))}</p>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide() -> Plan {
+        crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example").to_plan().expect("plan")
+    }
+
+    #[test]
+    fn the_sample_from_april_2024_fills_the_ladder_and_stops() {
+        let report = run(&guide(), &sample(), SAMPLE_START, "conservative").expect("replays");
+        let rows = event_rows(&report, Some(1));
+        let whats: Vec<&str> = rows.iter().map(|r| r.what.as_str()).collect();
+        assert_eq!(whats, ["Tranche 1 filled", "Tranche 2 filled", "Tranche 3 filled", "Tranche 4 filled", "Stop hit", "End of data"]);
+        assert_eq!(rows[0].price, "65,000.0");
+        assert!(outcome(&report).contains("the stop closed the position"), "{}", outcome(&report));
+        let marks = markers(&report);
+        assert_eq!(marks.first().map(|m| (m.bar, m.kind)), Some((147, "fill")), "April 2024 is month 148 from January 2012");
+    }
+
+    #[test]
+    fn a_bad_file_names_the_row_and_column_and_the_plan_is_untouched() {
+        let loaded = load("bad.csv", "time,open,high,low,close\n2024-05-01,65200,65100,64000,65000\n");
+        let message = run(&guide(), &loaded, "", "conservative").expect_err("bad high");
+        assert!(message.starts_with("bad.csv: row 2, high"), "{message}");
+        assert!(rules("2024-13-01", "conservative").is_err());
+        assert_eq!(rules("", "optimistic").map(|r| r.intrabar), Ok(Intrabar::Optimistic));
+    }
+
+    #[test]
+    fn candles_are_drawn_from_their_prices() {
+        let loaded = sample();
+        let candles = loaded.candles.expect("sample");
+        let drawn = ohlc(&candles);
+        assert_eq!(drawn.len(), 156);
+        assert_eq!((drawn[0].open, drawn[0].high, drawn[0].low, drawn[0].close), (4.58, 7.38, 3.8, 5.55));
+    }
+}
