@@ -1,4 +1,6 @@
 //! Shared helpers for the workspace tests: reading the data files of published examples.
+// Test support: a missing or malformed data file should stop the test with its path, so panics are the point.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::PathBuf;
 
