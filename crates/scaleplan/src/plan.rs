@@ -215,6 +215,21 @@ pub struct TrancheRow {
     pub r: Option<Decimal>,
 }
 
+impl Plan {
+    /// The fee rate the entries pay: `entryLiquidity` when set, else maker for a ladder (resting limits) and
+    /// taker for a schedule (orders at a time fill at market).
+    pub fn entry_fee(&self) -> Decimal {
+        let liquidity = self.entry_liquidity.unwrap_or(match self.entries {
+            Entries::Ladder(_) => Liquidity::Maker,
+            Entries::Schedule(_) => Liquidity::Taker,
+        });
+        match liquidity {
+            Liquidity::Maker => self.instrument.maker_fee.get(),
+            Liquidity::Taker => self.instrument.taker_fee.get(),
+        }
+    }
+}
+
 /// Evaluates a plan: its entries, the position after each of them, and its exits on the position they build.
 ///
 /// # Errors
@@ -310,14 +325,7 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     fn new(plan: &'a Plan) -> Result<Self> {
-        let liquidity = plan.entry_liquidity.unwrap_or(match plan.entries {
-            Entries::Ladder(_) => Liquidity::Maker,
-            Entries::Schedule(_) => Liquidity::Taker,
-        });
-        let entry_fee = match liquidity {
-            Liquidity::Maker => plan.instrument.maker_fee.get(),
-            Liquidity::Taker => plan.instrument.taker_fee.get(),
-        };
+        let entry_fee = plan.entry_fee();
         let budget = match (plan.account.risk_percent, &plan.entries) {
             (Some(percent), _) => Some((calc(plan.account.wallet.get()) * percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")?),
             (None, Entries::Ladder(LadderSpec { total: Some(Total::RiskBudget(b)), .. }))

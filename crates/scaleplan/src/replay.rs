@@ -75,7 +75,7 @@ use crate::instrument::ContractKind;
 use crate::ladder::{Ladder, Liquidity};
 use crate::liquidation::MarginMode;
 use crate::num::{calc, round_dp, round_to_step, NonNegative, Price, Round, Side};
-use crate::plan::{evaluate_plan, Entries, Plan, OUTPUT_DECIMALS};
+use crate::plan::{evaluate_plan, Plan, OUTPUT_DECIMALS};
 use crate::scaleout::{exit_report, ExitReport, ExitStep, Held, Setup, Trail};
 use crate::schedule::{Interval, UtcTime};
 use crate::time::format_utc;
@@ -416,14 +416,7 @@ struct Replay<'a> {
 
 impl<'a> Replay<'a> {
     fn new(plan: &'a Plan, rules: &ReplayRules, ladder: &Ladder) -> Self {
-        let liquidity = plan.entry_liquidity.unwrap_or(match plan.entries {
-            Entries::Ladder(_) => Liquidity::Maker,
-            Entries::Schedule(_) => Liquidity::Taker,
-        });
-        let entry_fee = match liquidity {
-            Liquidity::Maker => plan.instrument.maker_fee.get(),
-            Liquidity::Taker => plan.instrument.taker_fee.get(),
-        };
+        let entry_fee = plan.entry_fee();
         let mut limits = Vec::new();
         let mut timed = Vec::new();
         for rung in ladder.rungs().iter().filter(|r| r.quantity().get() > Decimal::ZERO) {
