@@ -76,3 +76,14 @@ test("liquidationPrice reproduces Binance's cross example and Bybit's isolated e
     /contractSize/,
   );
 });
+
+test("evaluatePlan scales the guide's 5 ETH out 25/40/35 % with the stop at breakeven after the first target", () => {
+  const report = api.evaluatePlan(example("guide-eth-scaleout.json"));
+  const steps = report.exits.steps;
+  assert.deepEqual(steps.map((s) => s.remainingQuantity), ["5", "3.75", "1.75", "0"]);
+  assert.deepEqual(steps.map((s) => s.closedQuantity), ["0", "1.25", "3.25", "5"]);
+  // Exits never move the average entry; after the first target the stop sits at the fee-inclusive breakeven.
+  assert.equal(report.exits.averageEntry, report.rows.at(-1).averageEntry);
+  assert.ok(Number(steps[1].stop) > Number(report.exits.averageEntry), "the stop moved above the entry");
+  assert.ok(Number(steps[1].worstCase) > 0, "once the stop is at breakeven the worst case is a gain");
+});

@@ -95,7 +95,73 @@ export interface Plan {
   entryLiquidity?: "maker" | "taker";
   funding?: { rate: DecimalString; intervals: DecimalString };
   entries: { ladder: LadderSpec } | { schedule: ScheduleEntries };
-  [more: string]: unknown;
+  /** Scaling out of the position the entries build (guide §3). */
+  exits?: ExitPlan;
+}
+
+/** Percent of the original position or of what remains. */
+export type ShareOf = "original" | "remaining";
+export type Trail = { distance: DecimalString } | { percent: DecimalString };
+export type StopMove = "entry" | "breakeven" | { price: DecimalString } | { trail: Trail };
+
+/** Scaling out: targets, stop rules, de-risking and a defensive exit; steps run by price in the favourable direction. */
+export interface ExitPlan {
+  targets?: { price: DecimalString; share: DecimalString; of: ShareOf; liquidity?: "maker" | "taker" }[];
+  /** `when`: a target (0-based index) filling, or the price reaching an R multiple. */
+  stopRules?: { when: { target: number } | { r: DecimalString }; moveTo: StopMove }[];
+  /** Guide §3.2.2: at +1R (or atR) close a share and move the stop; then further closes every k·R or price step. */
+  derisk?: {
+    atR?: DecimalString;
+    share: DecimalString;
+    of: ShareOf;
+    moveTo?: StopMove;
+    liquidity?: "maker" | "taker";
+    then?: { every: { r: DecimalString } | { price: DecimalString }; count: number; share: DecimalString; of: ShareOf; trail?: Trail; liquidity?: "maker" | "taker" };
+  };
+  /** Guide §3.3: close a share at a price, at once. */
+  defensive?: { price: DecimalString; share: DecimalString; of: ShareOf; liquidity?: "maker" | "taker" };
+}
+
+/** The position after one exit step (steps[0] is the position as held). Amounts in the margin currency. */
+export interface ExitStep {
+  index: number;
+  kind: "start" | "target" | "defensive" | "derisk" | "stopRule";
+  rule?: string;
+  price: DecimalString;
+  liquidity?: "maker" | "taker";
+  quantity: DecimalString;
+  closedQuantity: DecimalString;
+  remainingQuantity: DecimalString;
+  exitPnl: DecimalString;
+  exitFee: DecimalString;
+  funding: DecimalString;
+  realizedPnl: DecimalString;
+  feesPaid: DecimalString;
+  fundingPaid: DecimalString;
+  unrealizedPnl: DecimalString;
+  /** The stop in force after the step. */
+  stop: DecimalString | null;
+  /** Realized PnL plus the rest stopped out at the stop in force, exit fee included. */
+  worstCase: DecimalString | null;
+  realizedR: DecimalString | null;
+  worstCaseR: DecimalString | null;
+  marginReleased: DecimalString;
+  marginUsed: DecimalString;
+  effectiveLeverage: DecimalString | null;
+  breakeven: DecimalString | null;
+  liquidationPrice: DecimalString | null;
+}
+
+/** What scaling out does, step by step. */
+export interface ExitReport {
+  side: "long" | "short";
+  quantity: DecimalString;
+  averageEntry: DecimalString;
+  riskDistance: DecimalString | null;
+  risk: DecimalString | null;
+  fundingIntervalsPerStep: DecimalString | null;
+  steps: ExitStep[];
+  warnings: Warning[];
 }
 
 /** A contract's specification. */
@@ -191,7 +257,8 @@ export interface PlanReport {
   rows: TrancheRow[];
   warnings: Warning[];
   riskBudget?: DecimalString;
-  [more: string]: unknown;
+  /** Present when the plan has exits and its entries build a position. */
+  exits?: ExitReport | null;
 }
 
 /** A synthetic order book: levels every `step` from a best bid and best ask `spread` apart around `mid`;
