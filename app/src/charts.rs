@@ -51,7 +51,13 @@ pub fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 /// around 0), so it never collapses.
 pub fn padded((lo, hi): (f64, f64), share: f64) -> (f64, f64) {
     let span = hi - lo;
-    let pad = if span > 0.0 { span * share } else if lo != 0.0 { lo.abs() * share } else { 1.0 };
+    let pad = if span > 0.0 {
+        span * share
+    } else if lo != 0.0 {
+        lo.abs() * share
+    } else {
+        1.0
+    };
     (lo - pad, hi + pad)
 }
 
@@ -307,7 +313,9 @@ fn column(report: &PlanReport, key: &str) -> Vec<Option<f64>> {
 
 /// Target prices of the plan's exits, in order.
 fn targets(plan: &Plan) -> Vec<f64> {
-    plan.exits.as_ref().map_or_else(Vec::new, |e| e.targets.iter().filter_map(|t| number(&t.price.to_string())).collect())
+    plan.exits
+        .as_ref()
+        .map_or_else(Vec::new, |e| e.targets.iter().filter_map(|t| number(&t.price.to_string())).collect())
 }
 
 /// What the ladder chart shows, in words (its `<desc>`).
@@ -353,8 +361,13 @@ pub fn LadderChart(
     let liquidations = column(&report, "liquidationPrice");
     let stop = plan.stop.and_then(|s| number(&s.to_string()));
     let target_prices = targets(&plan);
-    let all = prices.iter().copied().chain(averages.iter().flatten().copied()).chain(liquidations.iter().flatten().copied())
-        .chain(stop).chain(target_prices.iter().copied());
+    let all = prices
+        .iter()
+        .copied()
+        .chain(averages.iter().flatten().copied())
+        .chain(liquidations.iter().flatten().copied())
+        .chain(stop)
+        .chain(target_prices.iter().copied());
     let domain = padded(extent(all).unwrap_or((0.0, 1.0)), 0.05);
     let y = Scale::new(domain, (frame.y0(), frame.y1()));
     let n = report.rows.len().max(1);
@@ -440,13 +453,20 @@ pub fn PnlChart(
     let frame = Frame::new(300.0);
     let stop = plan.stop.and_then(|s| number(&s.to_string()));
     let exit_points: Vec<(usize, f64, f64)> = report.exits.as_ref().map_or_else(Vec::new, |e| {
-        e.steps.iter().skip(1).filter_map(|s| {
-            let price = number(&s.price.to_string())?;
-            let total = number(&s.realized_pnl.to_string())? + number(&s.unrealized_pnl.to_string())?;
-            Some((s.index, price, total))
-        }).collect()
+        e.steps
+            .iter()
+            .skip(1)
+            .filter_map(|s| {
+                let price = number(&s.price.to_string())?;
+                let total = number(&s.realized_pnl.to_string())? + number(&s.unrealized_pnl.to_string())?;
+                Some((s.index, price, total))
+            })
+            .collect()
     });
-    let prices = report.rows.iter().filter_map(|r| number(&r.price.to_string()))
+    let prices = report
+        .rows
+        .iter()
+        .filter_map(|r| number(&r.price.to_string()))
         .chain(column(&report, "breakeven").into_iter().flatten())
         .chain(stop)
         .chain(targets(&plan))
@@ -454,7 +474,8 @@ pub fn PnlChart(
     let x_domain = padded(extent(prices).unwrap_or((1.0, 2.0)), 0.05);
     let x_domain = (x_domain.0.max(f64::MIN_POSITIVE), x_domain.1.max(f64::MIN_POSITIVE * 2.0));
     let lines = stages(&plan, &report, x_domain);
-    let values = lines.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(exit_points.iter().map(|p| p.2)).chain([0.0]);
+    let values =
+        lines.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(exit_points.iter().map(|p| p.2)).chain([0.0]);
     let y_domain = padded(extent(values).unwrap_or((-1.0, 1.0)), 0.08);
     let x = Scale::new(x_domain, (frame.x0(), frame.x1()));
     let y = Scale::new(y_domain, (frame.y0(), frame.y1()));
@@ -535,7 +556,8 @@ pub fn ReplayChart(
     let total = candles.len().max(1);
     let drawn = bucket(&candles, 240);
     let domain = padded(
-        extent(candles.iter().flat_map(|c| [c.low, c.high]).chain(markers.iter().map(|m| m.price)).chain(stop)).unwrap_or((0.0, 1.0)),
+        extent(candles.iter().flat_map(|c| [c.low, c.high]).chain(markers.iter().map(|m| m.price)).chain(stop))
+            .unwrap_or((0.0, 1.0)),
         0.04,
     );
     let y = Scale::new(domain, (frame.y0(), frame.y1()));
@@ -619,7 +641,10 @@ mod tests {
     fn paths_are_compact_and_steps_break_on_gaps() {
         assert_eq!(line_path(&[(1.0, 2.0), (3.26, 4.0)]), "M1.0 2.0L3.3 4.0");
         assert_eq!(step_path(&[0.0, 10.0], &[Some(5.0), Some(7.0)], 20.0), "M0.0 5.0L10.0 5.0L10.0 7.0L20.0 7.0");
-        assert_eq!(step_path(&[0.0, 10.0, 20.0], &[Some(5.0), None, Some(7.0)], 30.0), "M0.0 5.0L10.0 5.0M20.0 7.0L30.0 7.0");
+        assert_eq!(
+            step_path(&[0.0, 10.0, 20.0], &[Some(5.0), None, Some(7.0)], 30.0),
+            "M0.0 5.0L10.0 5.0M20.0 7.0L30.0 7.0"
+        );
     }
 
     #[test]
@@ -661,7 +686,10 @@ mod tests {
         let (plan, report) =
             crate::evaluate(&crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example")).expect("valid");
         let text = ladder_description(&plan, &report);
-        assert!(text.starts_with("4 tranches from 65,000.0 to 61,000.0; the average entry steps to 63,200.0"), "{text}");
+        assert!(
+            text.starts_with("4 tranches from 65,000.0 to 61,000.0; the average entry steps to 63,200.0"),
+            "{text}"
+        );
         assert!(text.contains("stop at 60,000.0"), "{text}");
         let lines = stages(&plan, &report, (55_000.0, 70_000.0));
         assert_eq!(lines.len(), 4);

@@ -105,8 +105,16 @@ pub fn book(settings: &Settings) -> Result<ParsedBook, String> {
                 spread: decimal::<NonNegative>("Spread", &settings.spread)?,
                 step: decimal::<Price>("Level step", &settings.step)?,
                 size: decimal::<Quantity>("Size at the best level", &settings.size)?,
-                size_increment: if increment.is_empty() { None } else { Some(decimal("Size added per level", increment)?) },
-                levels: settings.levels.trim().parse().map_err(|_| "Levels per side: must be a whole number".to_owned())?,
+                size_increment: if increment.is_empty() {
+                    None
+                } else {
+                    Some(decimal("Size added per level", increment)?)
+                },
+                levels: settings
+                    .levels
+                    .trim()
+                    .parse()
+                    .map_err(|_| "Levels per side: must be a whole number".to_owned())?,
             };
             parametric.build().map_err(|e| format!("Book: {e}"))
         }
@@ -174,7 +182,14 @@ pub fn Impact() -> impl IntoView {
         planner.shown.with(|s| {
             s.as_ref().and_then(|s| {
                 let total = Quantity::new("total", s.report.ladder.placed().get()).ok()?;
-                Some((Order { side: s.plan.side, total, step: Quantity::new("step", s.plan.instrument.quantity_step.get()).ok() }, places_of_tick(s)))
+                Some((
+                    Order {
+                        side: s.plan.side,
+                        total,
+                        step: Quantity::new("step", s.plan.instrument.quantity_step.get()).ok(),
+                    },
+                    places_of_tick(s),
+                ))
             })
         })
     });
@@ -291,7 +306,9 @@ fn ImpactResult(
     let c = &report.comparison;
     let n = c.tranches.len();
     let saving = match (c.saving_quote, c.saving_bps) {
-        (Some(q), Some(b)) => format!("Tranches save {} in quote currency ({} bps).", grouped(q, Some(2)), grouped(b, Some(2))),
+        (Some(q), Some(b)) => {
+            format!("Tranches save {} in quote currency ({} bps).", grouped(q, Some(2)), grouped(b, Some(2)))
+        }
         (None, Some(b)) => format!("Tranches save {} bps (the two filled different quantities).", grouped(b, Some(2))),
         _ => "No saving can be measured: nothing filled.".to_owned(),
     };
@@ -365,7 +382,10 @@ mod tests {
     fn bad_settings_name_their_field() {
         let empty = compare(&Settings::default(), order("1")).expect_err("no snapshot");
         assert!(empty.contains("paste"), "{empty}");
-        let bad = Settings { snapshot: r#"{"retCode": 0, "result": {"b": [], "a": [["100.5", "-1"]]}}"#.into(), ..Settings::default() };
+        let bad = Settings {
+            snapshot: r#"{"retCode": 0, "result": {"b": [], "a": [["100.5", "-1"]]}}"#.into(),
+            ..Settings::default()
+        };
         assert_eq!(compare(&bad, order("1")).expect_err("bad level"), "Snapshot: result.a[0][1]: must be above 0");
         let parametric = Settings { source: Source::Parametric, spread: "x".into(), ..Settings::default() };
         let message = compare(&parametric, order("1")).expect_err("bad spread");

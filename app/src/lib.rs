@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod draft;
+pub mod exits;
 pub mod fields;
 pub mod format;
 pub mod impact;
@@ -147,6 +148,7 @@ pub fn App() -> impl IntoView {
             <share::Share />
             <inputs::Inputs />
             <results::Results />
+            <exits::Exits />
             <replay::Replay />
             <impact::Impact />
         </div>

@@ -33,7 +33,10 @@ pub fn load(name: &str, text: &str) -> Loaded {
 
 /// The bundled sample: monthly BTC/USD, 2012 to 2024.
 pub fn sample() -> Loaded {
-    Loaded { name: "sample: BTC/USD monthly, 2012–2024".to_owned(), candles: sample_btc_monthly().map_err(|e| e.to_string()) }
+    Loaded {
+        name: "sample: BTC/USD monthly, 2012–2024".to_owned(),
+        candles: sample_btc_monthly().map_err(|e| e.to_string()),
+    }
 }
 
 /// Replay rules from the panel's texts: a start date (empty: the first candle) and the intrabar order.
@@ -285,11 +288,18 @@ mod tests {
         let report = run(&guide(), &sample(), SAMPLE_START, "conservative").expect("replays");
         let rows = event_rows(&report, Some(1));
         let whats: Vec<&str> = rows.iter().map(|r| r.what.as_str()).collect();
-        assert_eq!(whats, ["Tranche 1 filled", "Tranche 2 filled", "Tranche 3 filled", "Tranche 4 filled", "Stop hit", "End of data"]);
+        assert_eq!(
+            whats,
+            ["Tranche 1 filled", "Tranche 2 filled", "Tranche 3 filled", "Tranche 4 filled", "Stop hit", "End of data"]
+        );
         assert_eq!(rows[0].price, "65,000.0");
         assert!(outcome(&report).contains("the stop closed the position"), "{}", outcome(&report));
         let marks = markers(&report);
-        assert_eq!(marks.first().map(|m| (m.bar, m.kind)), Some((147, "fill")), "April 2024 is month 148 from January 2012");
+        assert_eq!(
+            marks.first().map(|m| (m.bar, m.kind)),
+            Some((147, "fill")),
+            "April 2024 is month 148 from January 2012"
+        );
     }
 
     #[test]
