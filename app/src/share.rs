@@ -17,6 +17,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::draft::{Draft, Problem, MAX_DRAFT_BYTES};
+use crate::format::{grouped_text, places_of};
 use crate::Planner;
 
 /// The versioned start of a plan link's fragment (after `#`): version 1 of the link format.
@@ -408,8 +409,9 @@ pub fn key_numbers(plan: &Plan, report: &PlanReport) -> Vec<(&'static str, Strin
         Some(other) => other.to_string(),
     };
     let last = report.rows.last().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).unwrap_or(Value::Null);
-    let row = |key: &str| match last.get(key) {
-        Some(Value::String(s)) => s.clone(),
+    let price_places = places_of(plan.instrument.tick_size.get());
+    let row = |key: &str, places: Option<u32>| match last.get(key) {
+        Some(Value::String(s)) => grouped_text(s, places),
         _ => "—".to_owned(),
     };
     vec![
@@ -420,11 +422,11 @@ pub fn key_numbers(plan: &Plan, report: &PlanReport) -> Vec<(&'static str, Strin
         ("Stop", at("/stop")),
         ("Risk %", at("/account/riskPercent")),
         ("Tranches", report.rows.len().to_string()),
-        ("Position", row("cumulativeQuantity")),
-        ("Average entry", row("averageEntry")),
-        ("Breakeven", row("breakeven")),
-        ("Liquidation", row("liquidationPrice")),
-        ("Loss at stop", row("lossAtStop")),
+        ("Position", row("cumulativeQuantity", places_of(plan.instrument.quantity_step.get()))),
+        ("Average entry", row("averageEntry", price_places)),
+        ("Breakeven", row("breakeven", price_places)),
+        ("Liquidation", row("liquidationPrice", price_places)),
+        ("Loss at stop", row("lossAtStop", Some(2))),
     ]
 }
 
@@ -541,7 +543,8 @@ mod tests {
         let numbers = key_numbers(&plan, &report);
         let get = |label: &str| numbers.iter().find(|(l, _)| *l == label).map(|(_, t)| t.as_str());
         assert_eq!(get("Instrument"), Some("BTCUSDT (binance)"));
-        assert_eq!(get("Average entry"), Some("63200"));
+        assert_eq!(get("Average entry"), Some("63,200.0"));
+        assert_eq!(get("Breakeven"), Some("63,244.3"));
         assert_eq!(get("Tranches"), Some("4"));
         assert_eq!(get("Stop"), Some("60000"));
     }

@@ -115,7 +115,7 @@ test("printed, the page is a checklist: key numbers and the tranche table, no in
   assert.equal(await page.locator(".sp-inputs").isVisible(), false);
   assert.equal(await page.getByRole("button", { name: "Copy link" }).isVisible(), false);
   assert.equal(await page.locator(".sp-table").isVisible(), true);
-  assert.match(await page.locator(".sp-print-only").innerText(), /Average entry\s+63200/);
+  assert.match(await page.locator(".sp-print-only").innerText(), /Average entry\s+63,200\.0/);
   await page.screenshot({ path: `${ARTIFACTS}print-checklist.png`, fullPage: true });
   assert.deepEqual(problems(), []);
   await context.close();
