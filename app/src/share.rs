@@ -124,14 +124,13 @@ pub fn draft_of_fragment(fragment: &str) -> Result<Draft, String> {
     let packed = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|e| format!("this link is damaged (it is not base64url: {e}); copy it again in full"))?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DRAFT_BYTES).map_err(|e| {
-        match e.status {
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DRAFT_BYTES).map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
                 format!("this link unpacks to more than {} KiB, more than any plan", MAX_DRAFT_BYTES / 1024)
             }
             _ => "this link is damaged (its data does not decompress); copy it again in full".to_owned(),
-        }
-    })?;
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| "this link is damaged (its plan is not UTF-8 text)".to_owned())?;
     Draft::from_plan_text(&text).map_err(|p| format!("this link does not hold a valid plan: {}", describe(&p)))
 }
@@ -288,9 +287,8 @@ pub fn Share() -> impl IntoView {
     Effect::new(move |_| open_link());
     let _ = window_event_listener(leptos::ev::hashchange, move |_| open_link());
 
-    let valid = move || {
-        planner.draft.with(crate::evaluate).map_err(|p| format!("Fix the plan first ({}).", describe(&p)))
-    };
+    let valid =
+        move || planner.draft.with(crate::evaluate).map_err(|p| format!("Fix the plan first ({}).", describe(&p)));
     let copy_link = move |_| {
         let link = planner.draft.with(fragment_of).and_then(|f| link_with(&f).ok_or_else(|| "no address".to_owned()));
         let link = match (valid(), link) {
@@ -306,11 +304,15 @@ pub fn Share() -> impl IntoView {
                     match wasm_bindgen_futures::JsFuture::from(promise).await {
                         Ok(_) => {
                             fallback.set(Some(link));
-                            message.set("Link copied. It holds the whole plan; nothing is sent to a server.".to_owned());
+                            message
+                                .set("Link copied. It holds the whole plan; nothing is sent to a server.".to_owned());
                         }
                         Err(_) => {
                             fallback.set(Some(link));
-                            message.set("The browser did not allow copying: the link is selected below, copy it by hand.".to_owned());
+                            message.set(
+                                "The browser did not allow copying: the link is selected below, copy it by hand."
+                                    .to_owned(),
+                            );
                         }
                     }
                 });
@@ -337,10 +339,12 @@ pub fn Share() -> impl IntoView {
     };
     let download_json = move |_| match valid() {
         Err(e) => message.set(e),
-        Ok((plan, _)) => message.set(match download(&file_name(&plan, "", "json"), "application/json", &plan_json(&plan)) {
-            Ok(()) => "Downloaded the plan as JSON; open it here again with “Open a plan file”.".to_owned(),
-            Err(e) => format!("No download: {e}."),
-        }),
+        Ok((plan, _)) => {
+            message.set(match download(&file_name(&plan, "", "json"), "application/json", &plan_json(&plan)) {
+                Ok(()) => "Downloaded the plan as JSON; open it here again with “Open a plan file”.".to_owned(),
+                Err(e) => format!("No download: {e}."),
+            })
+        }
     };
     let upload = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
@@ -462,7 +466,10 @@ mod tests {
         let draft = guide();
         let fragment = fragment_of(&draft).expect("small enough");
         assert!(fragment.starts_with("p1."));
-        assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'), "{fragment}");
+        assert!(
+            fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'),
+            "{fragment}"
+        );
         assert!(is_plan_link(&format!("#{fragment}")));
         assert_eq!(draft_of_fragment(&format!("#{fragment}")).expect("opens"), draft);
         assert_eq!(draft_of_fragment(&fragment).expect("opens without #"), draft);
@@ -528,9 +535,8 @@ mod tests {
 
     #[test]
     fn exits_have_their_own_csv() {
-        let draft =
-            Draft::from_plan_text(include_str!("../../crates/scaleplan/data/examples/guide-eth-scaleout.json"))
-                .expect("valid");
+        let draft = Draft::from_plan_text(include_str!("../../crates/scaleplan/data/examples/guide-eth-scaleout.json"))
+            .expect("valid");
         let (_, report) = crate::evaluate(&draft).expect("evaluates");
         let text = exits_csv(&report).expect("has exits");
         assert!(text.starts_with("index,kind,rule,price,"));

@@ -399,12 +399,9 @@ pub fn PricePathInput() -> impl IntoView {
             planner.draft.with(|d| {
                 let points = d.items(&path);
                 match (points.first(), points.last()) {
-                    (Some(first), Some(last)) => format!(
-                        "Path: {} prices from {} to {}.",
-                        points.len(),
-                        text(first, "time"),
-                        text(last, "time")
-                    ),
+                    (Some(first), Some(last)) => {
+                        format!("Path: {} prices from {} to {}.", points.len(), text(first, "time"), text(last, "time"))
+                    }
                     _ => "No price path yet: paste candles or use the sample.".to_owned(),
                 }
             })

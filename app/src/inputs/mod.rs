@@ -124,8 +124,13 @@ mod tests {
     #[test]
     fn the_empty_plan_filled_in_is_the_guides_ladder() {
         let mut draft = empty_plan();
-        for (pointer, text) in [("/account/wallet", "10000"), ("/leverage", "10"), ("/stop", "60000"),
-            ("/account/riskPercent", "2"), ("/entries/ladder/total/quantity", "1")] {
+        for (pointer, text) in [
+            ("/account/wallet", "10000"),
+            ("/leverage", "10"),
+            ("/stop", "60000"),
+            ("/account/riskPercent", "2"),
+            ("/entries/ladder/total/quantity", "1"),
+        ] {
             draft.set_text(pointer, text.into(), false);
         }
         let tranches = [("65000", "25"), ("64000", "25"), ("62500", "30"), ("61000", "20")]
@@ -140,7 +145,10 @@ mod tests {
     #[test]
     fn every_example_but_the_empty_plan_is_valid() {
         let all = examples();
-        assert_eq!(all.iter().map(|(l, _)| *l).collect::<Vec<_>>(), ["Guide: BTC ladder", "Guide: 5 ETH scale-out", "Empty plan"]);
+        assert_eq!(
+            all.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            ["Guide: BTC ladder", "Guide: 5 ETH scale-out", "Empty plan"]
+        );
         for (label, draft) in &all[..2] {
             assert!(crate::evaluate(draft).is_ok(), "{label}");
         }
