@@ -202,7 +202,7 @@ pub fn Impact() -> impl IntoView {
     };
     let (snapshot, set_snapshot) = text(|s| s.snapshot.clone(), |s, v| s.snapshot = v);
     view! {
-        <section class="sp-output-panel" aria-labelledby="sp-impact-title">
+        <section class="sp-output-panel sp-no-print" aria-labelledby="sp-impact-title">
             <h2 id="sp-impact-title">"Market impact: lump sum or tranches"</h2>
             <p class="sp-hint">"What the plan's total costs as one market order walking the book, against the same total in equal tranches with the book refilling in between (guide §1). Slippage is against the best price when the first order arrives."</p>
             <p>{move || order.get().map(|(o, _)| format!("Order: {} {} in all, from the plan.",

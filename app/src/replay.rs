@@ -205,7 +205,7 @@ pub fn Replay() -> impl IntoView {
         }))
     });
     view! {
-        <section class="sp-output-panel" aria-labelledby="sp-replay-title-h">
+        <section class="sp-output-panel sp-no-print" aria-labelledby="sp-replay-title-h">
             <h2 id="sp-replay-title-h">"Replay over a price history"</h2>
             <p class="sp-hint">"What the plan would have done: the ladder's orders rest from the first candle, the stop and liquidation are checked after every fill. A candle does not say whether its high or low came first; the conservative order takes the adverse one first."</p>
             <div class="sp-actions">
