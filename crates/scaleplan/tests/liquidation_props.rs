@@ -341,7 +341,9 @@ fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<D
 fn price_at(case: &Case, notional: Decimal) -> Option<Decimal> {
     let exact = match case.contract_size {
         None => notional / case.quantity,
-        Some(size) => case.quantity * size / notional,
+        // Inverse prices are settled at 16 places before rounding, as the engine documents: the quotient of
+        // quotients carries a residue in its last digits.
+        Some(size) => scaleplan::num::round_dp(case.quantity * size / notional, 16, scaleplan::num::Round::Nearest),
     };
     Some(scaleplan::num::round_dp(exact, 8, case.side.conservative_liquidation()))
 }
