@@ -441,7 +441,7 @@ pub fn Exits() -> impl IntoView {
     let then = has(THEN);
     let defensive = has(DEFENSIVE);
     view! {
-        <fieldset class="sp-panel sp-output-panel">
+        <fieldset class="sp-panel sp-output-panel sp-exits">
             <legend>"Scale-out plan"</legend>
             <p class="sp-hint">"Targets close a share of the original position or of what remains (guide §3.2.1); stop rules move the stop when a target fills or the price reaches an R multiple; de-risking closes a share at +1R, moves the stop to the entry, then keeps closing small shares while trailing (§3.2.2); a defensive exit closes a share if the move weakens (§3.3). Limit exits pay the maker fee unless you choose taker."</p>
             <Show when=move || has_exits.get()

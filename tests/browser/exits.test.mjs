@@ -88,6 +88,17 @@ test("the guide's 5 ETH scale-out: steps, a trailing stop, an R-triggered rule, 
 
   await page.locator("legend", { hasText: "Scale-out plan" }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${ARTIFACTS}exits-1280.png`, fullPage: true });
+  await page.locator("fieldset", { has: page.locator("legend", { hasText: "Scale-out plan" }) }).screenshot({ path: `${ARTIFACTS}exits-panel-1280.png` });
+
+  // At 360 px wide, with every group open, nothing is wider than the page (the table scrolls in its own region).
+  await page.getByRole("button", { name: "Add de-risking" }).click();
+  await page.getByRole("button", { name: "Add further de-risking steps" }).click();
+  await page.getByRole("button", { name: "Add a defensive exit" }).click();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.getByLabel("Further steps trail the stop", { exact: true }).waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `the page is ${wide} px wide at 360 px`);
+  await page.locator("fieldset.sp-exits").screenshot({ path: `${ARTIFACTS}exits-panel-360.png` });
   assert.deepEqual(problems(), []);
   await context.close();
 });
