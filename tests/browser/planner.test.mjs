@@ -48,3 +48,28 @@ test("typing recomputes; a bad entry gets a message by its field and the last re
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test("the build runs from a subfolder of a static host, requesting nothing outside it", async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { serve } = await import("../../scripts/serve.mjs");
+  const { DIST } = await import("./harness.mjs");
+  const root = mkdtempSync(join(tmpdir(), "scaleplan-host-"));
+  mkdirSync(join(root, "tools"));
+  symlinkSync(DIST, join(root, "tools", "planner"));
+  const server = await serve(root, 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const outside = [];
+  const errors = [];
+  page.on("request", (r) => !r.url().startsWith(`${origin}/tools/planner/`) && outside.push(r.url()));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${origin}/tools/planner/`);
+  await page.getByRole("table").first().waitFor();
+  assert.deepEqual(outside, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await new Promise((ok) => server.close(ok));
+});
