@@ -285,7 +285,7 @@ pub(crate) fn check_margining(instrument: &Instrument, mode: MarginMode, account
 }
 
 /// How the plan's position is margined, for [`Margining::liquidation`].
-fn margining(plan: &Plan) -> Margining<'_> {
+pub(crate) fn margining(plan: &Plan) -> Margining<'_> {
     Margining {
         instrument: &plan.instrument,
         model: plan.model,

@@ -703,14 +703,7 @@ impl<'a> Replay<'a> {
     }
 
     fn margining(&self) -> Margining<'a> {
-        let plan = self.plan;
-        Margining {
-            instrument: &plan.instrument,
-            model: plan.model,
-            mode: plan.margin_mode,
-            side: plan.side,
-            account: &plan.account,
-        }
+        crate::plan::margining(self.plan)
     }
 
     /// Takes the next exit step at `price`: closes its quantity, and leaves its stop for the next bar.
