@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::draft::Draft;
 use crate::fields::{field_id, Choice, Field};
 use crate::format::{grouped, places_of};
-use crate::inputs::bound::{Bound, Write};
+use crate::inputs::bound::Write;
 use crate::results::WarningItem;
 use crate::Planner;
 
@@ -497,7 +497,7 @@ pub fn Exits() -> impl IntoView {
                                 <legend>"Further de-risking steps"</legend>
                                 <div class="sp-grid">
                                     <FormChoice label="Further steps are spaced by" prefix="Further steps" pointer="/exits/derisk/then/every" forms=EVERY />
-                                    <Bound label="Number of further steps" pointer="/exits/derisk/then/count" write=Write::Integer hint="from 1" />
+                                    <Field label="Number of further steps" pointer="/exits/derisk/then/count" write=Write::Integer hint="from 1" />
                                     <Field label="Further step share (%)" pointer="/exits/derisk/then/share" />
                                     <Choice label="Further step share is" pointer="/exits/derisk/then/of" options=OF.to_vec() />
                                     <FormChoice label="Further steps trail the stop" prefix="Further steps" pointer="/exits/derisk/then/trail" forms=TRAILS />

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::inputs::bound::{self, Write};
 use crate::Planner;
 
 /// A labelled text input bound to the draft field at `pointer`. The text is kept exactly as typed; the message
@@ -20,9 +21,12 @@ pub fn Field(
     /// A short hint under the label (units, what is allowed).
     #[prop(optional, into)]
     hint: Option<String>,
-    /// The input mode for on-screen keyboards; `decimal` unless given.
+    /// The input mode for on-screen keyboards; `decimal` unless given (`numeric` for whole numbers).
     #[prop(optional, into)]
     inputmode: Option<String>,
+    /// How the text is written when it is not plain text: a whole number, a list, a member of an optional group.
+    #[prop(optional)]
+    write: Option<Write>,
 ) -> impl IntoView {
     let planner = Planner::get();
     let id = field_id(&pointer);
@@ -30,24 +34,35 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let value = {
         let pointer = pointer.clone();
-        move || planner.draft.with(|d| d.text(&pointer))
+        move || planner.draft.with(|d| bound::read(d, &pointer))
     };
+    // The core's message for this field, or for anything under it (the items of a list).
     let error = {
         let pointer = pointer.clone();
-        Memo::new(move |_| planner.problem_at(&pointer))
+        Memo::new(move |_| {
+            planner.problem.with(|p| {
+                p.as_ref()
+                    .filter(|p| p.pointer == pointer || p.pointer.starts_with(&format!("{pointer}/")))
+                    .map(|p| p.message.clone())
+            })
+        })
     };
+    let inputmode = inputmode.unwrap_or_else(|| if write == Some(Write::Integer) { "numeric" } else { "decimal" }.into());
     let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
     view! {
         <div class="sp-field">
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <span class="sp-hint" id=hint_id>{h}</span> })}
-            <input id=id type="text" inputmode=inputmode.unwrap_or_else(|| "decimal".into()) autocomplete="off" spellcheck="false"
+            <input id=id type="text" inputmode=inputmode autocomplete="off" spellcheck="false"
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
                 prop:value=value
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    planner.draft.update(|d| d.set_text(&pointer, text, optional));
+                    planner.draft.update(|d| match write {
+                        Some(how) => bound::write(d, &pointer, text, how),
+                        None => d.set_text(&pointer, text, optional),
+                    });
                 } />
             <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
         </div>

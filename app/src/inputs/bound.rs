@@ -1,12 +1,10 @@
-//! A labelled input bound to the draft with its own way of writing the text: a whole number, a list of decimals,
-//! or a member of an optional group of fields (such as funding's rate and intervals).
+//! Ways of writing a field's text into the draft other than as plain text: a whole number, a list of decimals, or
+//! a member of an optional group of fields (such as funding's rate and intervals). [`crate::fields::Field`] takes
+//! one as its `write` prop.
 
-use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::draft::Draft;
-use crate::fields::field_id;
-use crate::Planner;
 
 /// How a [`Bound`] input writes its text into the draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,59 +46,6 @@ pub fn read(draft: &Draft, pointer: &str) -> String {
             items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect::<Vec<_>>().join(", ")
         }
         _ => draft.text(pointer),
-    }
-}
-
-/// A labelled text input bound to `pointer`, written as `write` says; the message shown is the core's for the
-/// field or anything under it (a list's items).
-#[component]
-pub fn Bound(
-    /// The visible label.
-    #[prop(into)]
-    label: String,
-    /// JSON pointer of the draft field.
-    #[prop(into)]
-    pointer: String,
-    /// How the text is written.
-    write: Write,
-    /// A short hint under the label.
-    #[prop(optional, into)]
-    hint: Option<String>,
-) -> impl IntoView {
-    let planner = Planner::get();
-    let id = field_id(&pointer);
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let value = {
-        let pointer = pointer.clone();
-        move || planner.draft.with(|d| read(d, &pointer))
-    };
-    let error = {
-        let pointer = pointer.clone();
-        Memo::new(move |_| {
-            planner.problem.with(|p| {
-                p.as_ref()
-                    .filter(|p| p.pointer == pointer || p.pointer.starts_with(&format!("{pointer}/")))
-                    .map(|p| p.message.clone())
-            })
-        })
-    };
-    let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
-    let inputmode = if write == Write::Integer { "numeric" } else { "decimal" };
-    view! {
-        <div class="sp-field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <span class="sp-hint" id=hint_id>{h}</span> })}
-            <input id=id type="text" inputmode=inputmode autocomplete="off" spellcheck="false"
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                aria-describedby=described
-                prop:value=value
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    planner.draft.update(|d| self::write(d, &pointer, text, write));
-                } />
-            <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
-        </div>
     }
 }
 

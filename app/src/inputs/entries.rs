@@ -8,7 +8,7 @@ use scaleplan::candles;
 use scaleplan::schedule::{Interval, PricePath};
 use serde_json::{json, Map, Value};
 
-use super::bound::{Bound, Write};
+use super::bound::Write;
 use crate::draft::Draft;
 use crate::fields::{field_id, Choice, Field};
 use crate::Planner;
@@ -267,7 +267,7 @@ pub fn Generator() -> impl IntoView {
         <div class="sp-grid">
             <Field label="From price" pointer=format!("{GENERATE}/from") />
             <Field label="To price" pointer=format!("{GENERATE}/to") />
-            <Bound label="Number of rungs" pointer=format!("{GENERATE}/count") write=Write::Integer hint="1 to 1000" />
+            <Field label="Number of rungs" pointer=format!("{GENERATE}/count") write=Write::Integer hint="1 to 1000" />
             <Choice label="Spacing" pointer=format!("{GENERATE}/spacing")
                 options=vec![("linear", "Linear (equal price steps)"), ("geometric", "Geometric (equal % steps)")] />
         </div>
@@ -286,7 +286,7 @@ pub fn Schedule() -> impl IntoView {
         <div class="sp-grid">
             <Field label="Start (UTC)" pointer=format!("{SCHEDULE}/start") inputmode="text" hint="2024-05-01T09:00:00Z" />
             <Field label="Interval" pointer=format!("{SCHEDULE}/interval") inputmode="text" hint="1w, 1d, 12h, 30m" />
-            <Bound label="Number of tranches" pointer=format!("{SCHEDULE}/count") write=Write::Integer hint="1 to 1000" />
+            <Field label="Number of tranches" pointer=format!("{SCHEDULE}/count") write=Write::Integer hint="1 to 1000" />
         </div>
         <Sizes pointer=format!("{SCHEDULE}/sizes") count_pointer=format!("{SCHEDULE}/count") />
         <Total pointer=format!("{SCHEDULE}/total") />
@@ -331,7 +331,7 @@ pub fn Sizes(
             </div>
             {let pointer = pointer.clone(); move || match kind.get() {
                 "skew" => Some(view! { <Field label="Skew ratio" pointer=format!("{pointer}/skew") hint="the last rung is this many times the first" /> }.into_any()),
-                "custom" => Some(view! { <Bound label="Weights" pointer=format!("{pointer}/custom") write=Write::List hint="one per rung, comma-separated: 1, 2, 4" /> }.into_any()),
+                "custom" => Some(view! { <Field label="Weights" pointer=format!("{pointer}/custom") write=Write::List hint="one per rung, comma-separated: 1, 2, 4" /> }.into_any()),
                 _ => None,
             }}
         </div>

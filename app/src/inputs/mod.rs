@@ -7,7 +7,7 @@ pub mod instrument;
 use leptos::prelude::*;
 use serde_json::json;
 
-use self::bound::{Bound, Write};
+use self::bound::Write;
 use self::entries::Stash;
 use crate::draft::Draft;
 use crate::fields::{Choice, Field};
@@ -100,8 +100,8 @@ pub fn Position() -> impl IntoView {
                     <Field label="Other positions' maintenance margin" pointer="/account/otherMaintenanceMargin" optional=true hint="cross mode: held by the account's other positions" />
                     <Field label="Other positions' unrealized PnL" pointer="/account/otherUnrealizedPnl" optional=true hint="cross mode: any sign" />
                 </Show>
-                <Bound label="Funding rate per interval" pointer="/funding/rate" write=Write::GroupMember hint="fraction: 0.0001 is 0.01 %; positive: longs pay" />
-                <Bound label="Funding intervals held" pointer="/funding/intervals" write=Write::GroupMember hint="e.g. 21 for a week of 8 h intervals" />
+                <Field label="Funding rate per interval" pointer="/funding/rate" write=Write::GroupMember hint="fraction: 0.0001 is 0.01 %; positive: longs pay" />
+                <Field label="Funding intervals held" pointer="/funding/intervals" write=Write::GroupMember hint="e.g. 21 for a week of 8 h intervals" />
             </div>
         </fieldset>
     }
