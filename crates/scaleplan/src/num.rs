@@ -126,13 +126,66 @@ pub fn round_to_step(value: Decimal, step: Decimal, how: Round, context: &str) -
     if step.is_zero() {
         return Ok(value);
     }
+    if let Some(rounded) = round_to_step_exact(value, step.abs(), how) {
+        return Ok(rounded.normalize());
+    }
     let steps = (calc(value) / step.abs()).get(context)?;
     (calc(steps.round_dp_with_strategy(0, how.strategy())) * step.abs()).get(context).map(|d| d.normalize())
 }
 
 /// Rounds to `dp` decimal places with a named strategy.
 pub fn round_dp(value: Decimal, dp: u32, how: Round) -> Decimal {
-    value.round_dp_with_strategy(dp, how.strategy()).normalize()
+    round_dp_exact(value, dp, how).unwrap_or_else(|| value.round_dp_with_strategy(dp, how.strategy())).normalize()
+}
+
+/// `10^exponent` for exponents up to 38 (the largest power of ten an `i128` holds).
+fn ten_to(exponent: u32) -> Option<i128> {
+    10_i128.checked_pow(exponent)
+}
+
+/// `a / b` rounded as `how` says, for `b > 0`, in integers: one division where the decimal type's own rounding
+/// divides by ten once per dropped digit (the profile's largest single cost before this).
+fn divide_rounded(a: i128, b: i128, how: Round) -> Option<i128> {
+    let floor = a.checked_div_euclid(b)?;
+    let rest = a.checked_rem_euclid(b)?;
+    let up = match how {
+        Round::Down => false,
+        Round::Up => rest > 0,
+        Round::Nearest => {
+            let other = b.checked_sub(rest)?;
+            // At the midpoint, away from zero: up for a positive value, the floor for a negative one.
+            rest > other || (rest == other && a >= 0)
+        }
+    };
+    if up {
+        floor.checked_add(1)
+    } else {
+        Some(floor)
+    }
+}
+
+/// [`round_dp`] on the 96-bit mantissa as an integer; `None` only where that cannot hold the result.
+fn round_dp_exact(value: Decimal, dp: u32, how: Round) -> Option<Decimal> {
+    let scale = value.scale();
+    if scale <= dp {
+        return Some(value);
+    }
+    let divisor = ten_to(scale.checked_sub(dp)?)?;
+    let rounded = divide_rounded(value.mantissa(), divisor, how)?;
+    Decimal::try_from_i128_with_scale(rounded, dp).ok()
+}
+
+/// [`round_to_step`] on integers: value and step brought to one scale, divided once with the rounding, and
+/// multiplied back; `None` where an intermediate leaves `i128` or the result leaves the decimal range.
+fn round_to_step_exact(value: Decimal, step: Decimal, how: Round) -> Option<Decimal> {
+    let scale = value.scale().max(step.scale());
+    let a = value.mantissa().checked_mul(ten_to(scale.checked_sub(value.scale())?)?)?;
+    let b = step.mantissa().checked_mul(ten_to(scale.checked_sub(step.scale())?)?)?;
+    if b <= 0 {
+        return None;
+    }
+    let steps = divide_rounded(a, b, how)?;
+    Decimal::try_from_i128_with_scale(steps.checked_mul(step.mantissa())?, step.scale()).ok()
 }
 
 /// Parses user text as an exact decimal: plain digits, an optional sign and one decimal point.
@@ -301,5 +354,64 @@ impl fmt::Display for Side {
             Self::Long => "long",
             Self::Short => "short",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the decimal type's own rounding gives, the reference for the integer fast paths.
+    fn reference_step(value: Decimal, step: Decimal, how: Round) -> Option<Decimal> {
+        let steps = value.checked_div(step)?;
+        steps.round_dp_with_strategy(0, how.strategy()).checked_mul(step).map(|d| d.normalize())
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (any::<i64>(), 0u32..=28, any::<u32>()).prop_map(|(low, scale, high)| {
+            let mantissa = (i128::from(high) << 64) | i128::from(low as u64);
+            Decimal::from_i128_with_scale(if low < 0 { -mantissa } else { mantissa }, scale)
+        })
+    }
+
+    #[test]
+    fn midpoints_round_away_from_zero() {
+        let cases = [("2.345", 2, Round::Nearest, "2.35"), ("-2.345", 2, Round::Nearest, "-2.35"),
+            ("2.345", 2, Round::Down, "2.34"), ("-2.345", 2, Round::Down, "-2.35"), ("-2.345", 2, Round::Up, "-2.34")];
+        for (value, dp, how, want) in cases {
+            assert_eq!(round_dp(value.parse().unwrap(), dp, how).to_string(), want, "{value} {how:?}");
+        }
+        let step = |v: &str, s: &str, how| round_to_step(v.parse().unwrap(), s.parse().unwrap(), how, "x").unwrap();
+        assert_eq!(step("65000.25", "0.5", Round::Nearest).to_string(), "65000.5");
+        assert_eq!(step("-0.75", "0.5", Round::Nearest).to_string(), "-1");
+        assert_eq!(step("0.999999", "0.001", Round::Down).to_string(), "0.999");
+    }
+
+    proptest! {
+        #[test]
+        fn integer_rounding_equals_the_decimal_rounding(value in decimal(), dp in 0u32..=28) {
+            for how in [Round::Down, Round::Up, Round::Nearest] {
+                let want = value.round_dp_with_strategy(dp, how.strategy()).normalize();
+                prop_assert_eq!(round_dp(value, dp, how), want);
+            }
+        }
+
+        #[test]
+        fn integer_steps_equal_the_decimal_steps(value in decimal(), step in decimal()) {
+            let step = step.abs();
+            prop_assume!(!step.is_zero());
+            for how in [Round::Down, Round::Up, Round::Nearest] {
+                if let (Some(fast), Some(want)) = (round_to_step_exact(value, step, how), reference_step(value, step, how)) {
+                    // The reference divides at 28 digits and can round the quotient itself before rounding it to
+                    // a whole step; compare only where that quotient is exact (shorter than 28 digits).
+                    let exact = value.checked_div(step).is_some_and(|q| q.scale() < 27 && q.mantissa().abs() < 10_i128.pow(26));
+                    if exact {
+                        prop_assert_eq!(fast.normalize(), want, "{} at {} {:?}", value, step, how);
+                    }
+                }
+            }
+        }
     }
 }
