@@ -246,9 +246,8 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
     let mut rows = Vec::with_capacity(ladder.rungs().len());
     let mut warnings: Vec<Warning> = ladder.warnings().to_vec();
     for rung in ladder.rungs() {
-        let field = format!("rows[{}]", rung.index());
         let row = walk.add(rung.index(), rung.time(), rung.price(), rung.quantity(), rung.share(), rung.leverage())
-            .map_err(|e| e.within(&field))?;
+            .map_err(|e| e.within(&format!("rows[{}]", rung.index())))?;
         warnings.extend(walk.warnings(&row)?);
         rows.push(row);
     }
