@@ -21,6 +21,7 @@
 //! inverse ones. Error fields are relative to the spec (`generate.count`, `tranches[2].share`); a plan prefixes
 //! them with where the spec sits (`entries.generate.count`, see [`Error::within`]).
 
+use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -927,10 +928,14 @@ fn assemble(
     let shares = shares(quantities, placed)?;
     let mut rungs = Vec::with_capacity(levels.len());
     let mut warnings = Vec::new();
+    // The first rung at each price, so a duplicate is found in one lookup rather than a scan of the rungs before.
+    let mut first_at: BTreeMap<Decimal, usize> = BTreeMap::new();
     for (index, (((level, quantity), share), notional)) in
         levels.iter().zip(quantities).zip(shares).zip(&notionals).enumerate()
     {
-        check_rung(index, level, *quantity, *notional, levels, instrument, &mut warnings);
+        let earlier = if level.time.is_none() { Some(*first_at.entry(level.price.get()).or_insert(index)) } else { None };
+        let earlier = earlier.filter(|e| *e != index);
+        check_rung(index, level, *quantity, *notional, earlier, instrument, &mut warnings);
         rungs.push(Rung {
             index,
             price: level.price,
@@ -960,24 +965,26 @@ fn notional(quantity: Decimal, price: Price, instrument: &Instrument) -> Result<
     (calc(quantity) * per_unit).get("total").map(|d| d.normalize())
 }
 
-/// The exchange's checks on one rounded rung, as warnings.
+/// The exchange's checks on one rounded rung, as warnings; `earlier` is a rung before it at the same price.
 fn check_rung(
     index: usize,
     level: &Level,
     quantity: Decimal,
     notional: Decimal,
-    levels: &[Level],
+    earlier: Option<usize>,
     instrument: &Instrument,
     warnings: &mut Vec<Warning>,
 ) {
     let price = level.price;
-    let rung = format!("rungs[{index}] at {price}");
+    // The text is built only for a warning that is raised: most rungs raise none.
+    let rung = || format!("rungs[{index}] at {price}");
     if quantity.is_zero() {
         warnings.push(Warning::on_tranche(
             index,
             WarningKind::ZeroQuantity,
             format!(
-                "{rung}: the quantity rounds down to 0 at the step {}; nothing will be placed",
+                "{}: the quantity rounds down to 0 at the step {}; nothing will be placed",
+                rung(),
                 instrument.quantity_step
             ),
         ));
@@ -987,7 +994,10 @@ fn check_rung(
             warnings.push(Warning::on_tranche(
                 index,
                 WarningKind::BelowMinQuantity,
-                format!("{rung}: {quantity} is below the minimum order quantity {min_quantity}; the exchange would reject it"),
+                format!(
+                    "{}: {quantity} is below the minimum order quantity {min_quantity}; the exchange would reject it",
+                    rung()
+                ),
             ));
         }
         let min_notional = instrument.min_notional.get();
@@ -995,22 +1005,23 @@ fn check_rung(
             warnings.push(Warning::on_tranche(
                 index,
                 WarningKind::BelowMinNotional,
-                format!("{rung}: the order value {notional} is below the minimum {min_notional}; the exchange would reject it"),
-            ));
-        }
-    }
-    if level.time.is_none() {
-        let earlier = levels.iter().take(index).position(|other| other.price == price);
-        if let Some(earlier) = earlier {
-            warnings.push(Warning::on_tranche(
-                index,
-                WarningKind::DuplicatePrice,
                 format!(
-                    "{rung}: the same price as rungs[{earlier}] after rounding to the tick size {}",
-                    instrument.tick_size
+                    "{}: the order value {notional} is below the minimum {min_notional}; the exchange would reject it",
+                    rung()
                 ),
             ));
         }
+    }
+    if let Some(earlier) = earlier {
+        warnings.push(Warning::on_tranche(
+            index,
+            WarningKind::DuplicatePrice,
+            format!(
+                "{}: the same price as rungs[{earlier}] after rounding to the tick size {}",
+                rung(),
+                instrument.tick_size
+            ),
+        ));
     }
 }
 
