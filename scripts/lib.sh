@@ -21,7 +21,7 @@ build_app() {
 # Release build of the npm package into target/npm/scaleplan (wasm-pack with the tools already installed).
 build_npm() {
   echo "==> building the npm package into target/npm/scaleplan"
-  (cd "$ROOT" && with_wasm_env wasm-pack build --mode no-install --release --target web --no-pack \
+  (cd "$ROOT" && with_wasm_env wasm-pack build --mode no-install --profile npm --target web --no-pack \
     --out-dir "$ROOT/target/npm/scaleplan" --out-name scaleplan crates/scaleplan-wasm)
   node "$ROOT/scripts/npm-package.mjs" "$ROOT/target/npm/scaleplan"
 }
