@@ -112,6 +112,22 @@ pub enum Maintenance {
     Tiers(Vec<Tier>),
 }
 
+/// A [`Maintenance`] borrowed: what the formulas read, so a plan's tiers are not copied for every tranche.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Schedule<'a> {
+    Flat { rate: MarginRate, amount: NonNegative },
+    Tiers(&'a [Tier]),
+}
+
+impl Maintenance {
+    fn schedule(&self) -> Schedule<'_> {
+        match self {
+            Self::Flat { rate, amount } => Schedule::Flat { rate: *rate, amount: *amount },
+            Self::Tiers(tiers) => Schedule::Tiers(tiers),
+        }
+    }
+}
+
 /// What the other positions of a cross-margin account take from the shared wallet (Binance TMM1 and UPNL1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OtherPositions {
@@ -224,9 +240,14 @@ impl Liquidation {
 /// entry price (the position would be liquidated as it opens). [`Error::Overflow`] when the numbers leave the
 /// decimal range.
 pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
+    liquidation_with(config, config.maintenance.schedule())
+}
+
+/// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread).
+pub(crate) fn liquidation_with(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<Liquidation> {
     check_others(config)?;
-    check_fee(config)?;
-    if let Maintenance::Tiers(tiers) = &config.maintenance {
+    check_fee(config, maintenance)?;
+    if let Schedule::Tiers(tiers) = maintenance {
         check_tiers(tiers)?;
     }
     let frame = Frame::new(config)?;
@@ -234,9 +255,9 @@ pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
         .get("walletBalance")?;
     let fee = config.taker_fee.map_or(Decimal::ZERO, Rate::get);
 
-    let entry_tier = match &config.maintenance {
-        Maintenance::Flat { rate, amount } => Applied { index: None, rate: *rate, amount: *amount },
-        Maintenance::Tiers(tiers) => {
+    let entry_tier = match maintenance {
+        Schedule::Flat { rate, amount } => Applied { index: None, rate, amount },
+        Schedule::Tiers(tiers) => {
             let index = tier_index(tiers, frame.entry_notional);
             let tier = tiers.get(index).ok_or_else(|| Error::invalid("tiers", "must hold at least one tier"))?;
             Applied::from_tier(index, tier)
@@ -244,9 +265,9 @@ pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
     };
     frame.check_entry(config, available, entry_tier, fee)?;
 
-    let (liquidation_price, applied) = match (config.model, &config.maintenance) {
+    let (liquidation_price, applied) = match (config.model, maintenance) {
         // Binance and Hyperliquid look the tier up at the liquidation price: no price, no tier.
-        (Model::Binance | Model::Hyperliquid, Maintenance::Tiers(tiers)) => match frame.walk(tiers, available)? {
+        (Model::Binance | Model::Hyperliquid, Schedule::Tiers(tiers)) => match frame.walk(tiers, available)? {
             Some((notional, applied)) => match frame.price(notional, config, "liquidationPrice")? {
                 Some(price) => (Some(price), Some(applied)),
                 None => (None, None),
@@ -528,16 +549,16 @@ fn check_others(config: &LiquidationConfig) -> Result<()> {
     Ok(())
 }
 
-fn check_fee(config: &LiquidationConfig) -> Result<()> {
+fn check_fee(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<()> {
     let Some(fee) = config.taker_fee.map(Rate::get) else { return Ok(()) };
     match config.model {
         Model::Okx if fee < Decimal::ZERO => {
             Err(Error::invalid("takerFeeRate", "must be 0 or more (0.0005 is 0.05 %)"))
         }
         Model::Okx => {
-            let highest = match &config.maintenance {
-                Maintenance::Flat { rate, .. } => rate.get(),
-                Maintenance::Tiers(tiers) => {
+            let highest = match maintenance {
+                Schedule::Flat { rate, .. } => rate.get(),
+                Schedule::Tiers(tiers) => {
                     tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or(Decimal::ZERO)
                 }
             };

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
-use crate::liquidation::{liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+use crate::liquidation::{liquidation_with, Liquidation, Schedule, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
 use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
 use crate::plan::{Account, OUTPUT_DECIMALS};
 
@@ -118,12 +118,13 @@ impl Margining<'_> {
             quantity: Quantity::new("cumulativeQuantity", quantity)?,
             entry: Price::new("averageEntry", entry)?,
             wallet: NonNegative::new("wallet", wallet.max(Decimal::ZERO))?,
-            maintenance: Maintenance::Tiers(self.instrument.tiers.clone()),
+            // Read from the instrument through `liquidation_with`; an empty Vec does not allocate.
+            maintenance: Maintenance::Tiers(Vec::new()),
             others,
             taker_fee: (self.model == Model::Okx).then_some(self.instrument.taker_fee),
             tick_size: Price::new("tickSize", self.instrument.tick_size.get()).ok(),
         };
-        match liquidation(&config) {
+        match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers)) {
             Ok(l) => Ok(Some(l)),
             Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
             Err(e) => Err(e),
