@@ -3,7 +3,18 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::num::{MarginRate, NonNegative, Leverage, Price, Rate};
+use crate::num::{calc, Calc, MarginRate, NonNegative, Leverage, Price, Rate};
+
+/// Whether an order adds liquidity (a resting limit order: the maker rate) or takes it (the taker rate).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Liquidity {
+    /// Rests on the book and pays the maker rate.
+    #[default]
+    Maker,
+    /// Fills at once and pays the taker rate.
+    Taker,
+}
 
 /// How a contract is margined and sized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +27,16 @@ pub enum ContractKind {
         /// USD value of one contract (100 for Binance's BTCUSD perpetual).
         contract_size: Price,
     },
+}
+
+impl ContractKind {
+    /// Order value of `quantity` at `price`: `q·P` in the quote currency (linear) or `n·CS` in USD (inverse).
+    pub(crate) fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
+        match self {
+            Self::Linear => calc(quantity) * price,
+            Self::Inverse { contract_size } => calc(quantity) * contract_size.get(),
+        }
+    }
 }
 
 /// One maintenance-margin tier (Binance "leverage bracket", Bybit "risk limit", OKX/Hyperliquid "margin tier").
@@ -70,6 +91,14 @@ pub struct Instrument {
 }
 
 impl Instrument {
+    /// The fee rate an order pays for the liquidity it adds or takes.
+    pub fn fee(&self, liquidity: Liquidity) -> Decimal {
+        match liquidity {
+            Liquidity::Maker => self.maker_fee.get(),
+            Liquidity::Taker => self.taker_fee.get(),
+        }
+    }
+
     /// The tier whose notional range contains `notional`; the last tier when the notional is past every cap,
     /// `None` when there are no tiers.
     pub fn tier_for(&self, notional: Decimal) -> Option<(usize, &Tier)> {

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use crate::instrument::Liquidity;
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::num::{
@@ -247,15 +248,19 @@ pub struct RiskBudget {
     pub entry_fee: Liquidity,
 }
 
-/// Whether an order adds liquidity (a resting limit order: the maker rate) or takes it (the taker rate).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Liquidity {
-    /// Rests on the book and pays the maker rate.
-    #[default]
-    Maker,
-    /// Fills at once and pays the taker rate.
-    Taker,
+impl RiskBudget {
+    /// The budget in the account's currency: the share `riskPercent` of `account`.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the product leaves the decimal range.
+    pub fn amount(&self) -> Result<Decimal> {
+        risk_amount(self.account.get(), self.risk_percent)
+    }
+}
+
+/// `percent` % of `account`: the loss a risk budget allows, the one formula the ladder's sizing and the plan's R use.
+pub(crate) fn risk_amount(account: Decimal, percent: Percent) -> Result<Decimal> {
+    (calc(account) * percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")
 }
 
 /// What happens to the quantity that flooring each rung to the step leaves over.
@@ -778,10 +783,7 @@ fn risk_costs(
     let context = "total.riskBudget";
     let stop_field = "total.riskBudget.stop";
     let stop = budget.stop.get();
-    let entry_fee = match budget.entry_fee {
-        Liquidity::Maker => instrument.maker_fee.get(),
-        Liquidity::Taker => instrument.taker_fee.get(),
-    };
+    let entry_fee = instrument.fee(budget.entry_fee);
     let exit_fee = instrument.taker_fee.get();
     let mut costs = Vec::with_capacity(levels.len());
     for (i, level) in levels.iter().enumerate() {
@@ -823,7 +825,7 @@ fn risk_costs(
         }
         costs.push(loss);
     }
-    let limit = (calc(budget.account.get()) * budget.risk_percent.get() / Decimal::ONE_HUNDRED).get(context)?;
+    let limit = budget.amount()?;
     Ok((costs, limit))
 }
 
@@ -958,11 +960,7 @@ fn assemble(
 
 /// Order value of `quantity` at `price`: quote currency (linear) or USD (inverse).
 fn notional(quantity: Decimal, price: Price, instrument: &Instrument) -> Result<Decimal> {
-    let per_unit = match instrument.contract {
-        ContractKind::Linear => price.get(),
-        ContractKind::Inverse { contract_size } => contract_size.get(),
-    };
-    (calc(quantity) * per_unit).get("total").map(|d| d.normalize())
+    instrument.contract.notional(quantity, price.get()).get("total").map(|d| d.normalize())
 }
 
 /// The exchange's checks on one rounded rung, as warnings; `earlier` is a rung before it at the same price.

@@ -23,9 +23,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::instrument::{ContractKind, Instrument};
-use crate::ladder::{build_ladder, Ladder, LadderSpec, Liquidity, Total};
+use crate::instrument::Instrument;
+use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Total};
 use crate::liquidation::{Liquidation, MarginMode, Model};
+use crate::position::Accumulated;
 use crate::num::{calc, round_dp, Leverage, NonNegative, Percent, Price, Rate, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec, UtcTime};
@@ -223,10 +224,7 @@ impl Plan {
             Entries::Ladder(_) => Liquidity::Maker,
             Entries::Schedule(_) => Liquidity::Taker,
         });
-        match liquidity {
-            Liquidity::Maker => self.instrument.maker_fee.get(),
-            Liquidity::Taker => self.instrument.taker_fee.get(),
-        }
+        self.instrument.fee(liquidity)
     }
 }
 
@@ -315,9 +313,7 @@ struct Walk<'a> {
     entry_fee: Decimal,
     exit_fee: Decimal,
     budget: Option<Decimal>,
-    quantity: Decimal,
-    /// Σ qᵢ·pᵢ (linear) or Σ qᵢ/pᵢ (inverse): what the average entry divides.
-    weighted: Decimal,
+    position: Accumulated,
     fees: Decimal,
     margin: Decimal,
 }
@@ -326,10 +322,10 @@ impl<'a> Walk<'a> {
     fn new(plan: &'a Plan) -> Result<Self> {
         let entry_fee = plan.entry_fee();
         let budget = match (plan.account.risk_percent, &plan.entries) {
-            (Some(percent), _) => Some((calc(plan.account.wallet.get()) * percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")?),
+            (Some(percent), _) => Some(risk_amount(plan.account.wallet.get(), percent)?),
             (None, Entries::Ladder(LadderSpec { total: Some(Total::RiskBudget(b)), .. }))
             | (None, Entries::Schedule(ScheduleEntries { spec: ScheduleSpec { total: Total::RiskBudget(b), .. }, .. })) => {
-                Some((calc(b.account.get()) * b.risk_percent.get() / Decimal::ONE_HUNDRED).get("riskBudget")?)
+                Some(b.amount()?)
             }
             (None, _) => None,
         };
@@ -339,8 +335,7 @@ impl<'a> Walk<'a> {
             entry_fee,
             exit_fee: plan.instrument.taker_fee.get(),
             budget,
-            quantity: Decimal::ZERO,
-            weighted: Decimal::ZERO,
+            position: Accumulated::new(plan.instrument.contract, "cumulativeQuantity"),
             fees: Decimal::ZERO,
             margin: Decimal::ZERO,
         })
@@ -362,24 +357,12 @@ impl<'a> Walk<'a> {
         let q = quantity.get();
         let leverage = leverage.unwrap_or(plan.leverage);
         let value = v.value(q, p).get("value")?;
-        self.quantity = (calc(self.quantity) + q).get("cumulativeQuantity")?;
-        self.weighted = match v.contract {
-            ContractKind::Linear => calc(self.weighted) + (calc(q) * p).get("averageEntry")?,
-            ContractKind::Inverse { .. } => calc(self.weighted) + (calc(q) / p).get("averageEntry")?,
-        }
-        .get("averageEntry")?;
+        self.position.add(q, p)?;
         self.fees = (calc(value) * self.entry_fee + self.fees).get("feesPaid")?;
         self.margin = (calc(value) / leverage.get() + self.margin).get("marginUsed")?;
 
-        let cum = self.quantity;
-        let entry = if cum.is_zero() {
-            None
-        } else {
-            Some(match v.contract {
-                ContractKind::Linear => (calc(self.weighted) / cum).get("averageEntry")?,
-                ContractKind::Inverse { .. } => (calc(cum) / self.weighted).get("averageEntry")?,
-            })
-        };
+        let cum = self.position.quantity();
+        let entry = self.position.average()?;
         let wallet = plan.account.wallet.get();
         let (notional, funding, upnl, mark_value) = match entry {
             Some(e) => (
@@ -469,15 +452,9 @@ impl<'a> Walk<'a> {
     /// plan's stop; `None` when the entries place nothing (the ladder's warnings say why).
     fn exits(&self, exits: &ExitPlan) -> Result<Option<ExitReport>> {
         let plan = self.plan;
-        if self.quantity <= Decimal::ZERO {
-            return Ok(None);
-        }
-        let entry = match self.valuation.contract {
-            ContractKind::Linear => (calc(self.weighted) / self.quantity).get("averageEntry")?,
-            ContractKind::Inverse { .. } => (calc(self.quantity) / self.weighted).get("averageEntry")?,
-        };
+        let Some(entry) = self.position.average()? else { return Ok(None) };
         let held = Held {
-            quantity: self.quantity,
+            quantity: self.position.quantity(),
             entry,
             fees: self.fees,
             margin: self.margin,

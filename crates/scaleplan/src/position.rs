@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::instrument::ContractKind;
-use crate::num::{calc, round_dp, sum, Price, Quantity, Round};
+use crate::num::{calc, round_dp, Price, Quantity, Round};
 
 /// One executed (or planned) order: a price and a size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,25 +42,71 @@ pub fn average_entry(contract: ContractKind, fills: &[Fill]) -> Result<Price> {
     if fills.is_empty() {
         return Err(Error::invalid("fills", "must hold at least one fill"));
     }
-    let context = "averageEntry";
-    let total = sum(fills.iter().map(|f| f.quantity.get()), context)?;
-    let average = match contract {
-        ContractKind::Linear => {
-            let cost = fills
-                .iter()
-                .map(|f| (calc(f.quantity.get()) * f.price.get()).get(context))
-                .collect::<Result<Vec<Decimal>>>()?;
-            (calc(sum(cost, context)?) / total).get(context)?
+    let mut position = Accumulated::new(contract, "averageEntry");
+    for fill in fills {
+        position.add(fill.quantity.get(), fill.price.get())?;
+    }
+    let average = position.average()?.ok_or_else(|| Error::invalid("fills", "must hold at least one fill"))?;
+    Price::new("averageEntry", round_dp(average, AVERAGE_DECIMALS, Round::Nearest))
+}
+
+/// The running sums an average entry is the quotient of: `Σ qᵢ` and `Σ qᵢ·pᵢ` (linear) or `Σ qᵢ/pᵢ` (inverse).
+///
+/// The one place the average-entry formula lives: [`average_entry`], the plan's walk over its tranches and the
+/// replay's fills all accumulate through it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Accumulated {
+    contract: ContractKind,
+    /// The field an overflow of the quantity is reported on.
+    quantity_field: &'static str,
+    quantity: Decimal,
+    weighted: Decimal,
+}
+
+impl Accumulated {
+    pub(crate) fn new(contract: ContractKind, quantity_field: &'static str) -> Self {
+        Self { contract, quantity_field, quantity: Decimal::ZERO, weighted: Decimal::ZERO }
+    }
+
+    /// Adds a fill of `quantity` at `price`.
+    pub(crate) fn add(&mut self, quantity: Decimal, price: Decimal) -> Result<()> {
+        let part = match self.contract {
+            ContractKind::Linear => calc(quantity) * price,
+            ContractKind::Inverse { .. } => calc(quantity) / price,
+        };
+        self.weighted = (part + self.weighted).get("averageEntry")?;
+        self.quantity = (calc(self.quantity) + quantity).get(self.quantity_field)?;
+        Ok(())
+    }
+
+    /// The quantity held.
+    pub(crate) fn quantity(&self) -> Decimal {
+        self.quantity
+    }
+
+    /// The exact average entry, `None` while nothing is held.
+    pub(crate) fn average(&self) -> Result<Option<Decimal>> {
+        if self.quantity.is_zero() {
+            return Ok(None);
         }
-        ContractKind::Inverse { .. } => {
-            let coins = fills
-                .iter()
-                .map(|f| (calc(f.quantity.get()) / f.price.get()).get(context))
-                .collect::<Result<Vec<Decimal>>>()?;
-            (calc(total) / sum(coins, context)?).get(context)?
+        let average = match self.contract {
+            ContractKind::Linear => calc(self.weighted) / self.quantity,
+            ContractKind::Inverse { .. } => calc(self.quantity) / self.weighted,
+        };
+        average.get("averageEntry").map(Some)
+    }
+
+    /// Keeps `rest` of the quantity (a partial close): the sums shrink in proportion and the average stays.
+    pub(crate) fn keep(&mut self, rest: Decimal) -> Result<()> {
+        if rest.is_zero() || self.quantity.is_zero() {
+            *self = Self::new(self.contract, self.quantity_field);
+            return Ok(());
         }
-    };
-    Price::new(context, round_dp(average, AVERAGE_DECIMALS, Round::Nearest))
+        let kept = (calc(rest) / self.quantity).get(self.quantity_field)?;
+        self.weighted = (calc(self.weighted) * kept).get("averageEntry")?;
+        self.quantity = rest;
+        Ok(())
+    }
 }
 
 /// Decimal places of an [`average_entry`].

@@ -71,10 +71,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::candles::{Candle, Candles};
 use crate::error::{Error, Result};
-use crate::instrument::ContractKind;
 use crate::ladder::{Ladder, Liquidity};
 use crate::liquidation::MarginMode;
 use crate::num::{calc, round_dp, round_to_step, NonNegative, Price, Round, Side};
+use crate::position::Accumulated;
 use crate::plan::{evaluate_plan, Plan, OUTPUT_DECIMALS};
 use crate::scaleout::{exit_report, ExitReport, ExitStep, Held, Setup, Trail};
 use crate::schedule::{Interval, UtcTime};
@@ -394,9 +394,8 @@ struct Replay<'a> {
     stop: Option<Decimal>,
     pending_stop: Option<PendingStop>,
     trail: Option<(Trail, Option<String>)>,
-    quantity: Decimal,
-    /// Σ qᵢ·pᵢ (linear) or Σ qᵢ/pᵢ (inverse), scaled down with the position on exits.
-    weighted: Decimal,
+    /// The position held, scaled down on exits (the average entry stays).
+    position: Accumulated,
     entry: Decimal,
     margin: Decimal,
     liquidating: Liquidating,
@@ -460,8 +459,7 @@ impl<'a> Replay<'a> {
             stop: plan.stop.map(Price::get),
             pending_stop: None,
             trail: None,
-            quantity: Decimal::ZERO,
-            weighted: Decimal::ZERO,
+            position: Accumulated::new(plan.instrument.contract, "position"),
             entry: Decimal::ZERO,
             margin: Decimal::ZERO,
             liquidating: Liquidating::Never,
@@ -565,7 +563,7 @@ impl<'a> Replay<'a> {
 
     /// The exit step waiting next, if the position has one.
     fn next_exit(&self) -> Option<&ExitStep> {
-        if self.quantity.is_zero() {
+        if self.position.quantity().is_zero() {
             return None;
         }
         self.exits.as_ref().and_then(|report| report.steps.get(self.next_step))
@@ -589,7 +587,7 @@ impl<'a> Replay<'a> {
         if let Some(order) = self.limits.get(self.next_limit) {
             consider(Trigger::Entry, reach(at, to, order.price, below))?;
         }
-        if self.quantity > Decimal::ZERO {
+        if self.position.quantity() > Decimal::ZERO {
             match self.liquidating {
                 Liquidating::At { trigger, .. } => consider(Trigger::Liquidation, reach(at, to, trigger, below))?,
                 Liquidating::Now { .. } => consider(Trigger::Liquidation, Some(at))?,
@@ -606,10 +604,10 @@ impl<'a> Replay<'a> {
     }
 
     fn unrealized(&self, price: Decimal) -> Result<Decimal> {
-        if self.quantity.is_zero() {
+        if self.position.quantity().is_zero() {
             return Ok(Decimal::ZERO);
         }
-        self.valuation.pnl(self.quantity, self.entry, price).get("unrealizedPnl")
+        self.valuation.pnl(self.position.quantity(), self.entry, price).get("unrealizedPnl")
     }
 
     fn realized(&self) -> Result<Decimal> {
@@ -644,17 +642,8 @@ impl<'a> Replay<'a> {
         let value = self.valuation.value(q, price).get("value")?;
         let fee = (calc(value) * self.entry_fee).get("fee")?;
         self.margin = (calc(value) / order.leverage + self.margin).get("marginUsed")?;
-        self.weighted = match self.valuation.contract {
-            ContractKind::Linear => calc(q) * price + self.weighted,
-            ContractKind::Inverse { .. } => calc(q) / price + self.weighted,
-        }
-        .get("averageEntry")?;
-        self.quantity = (calc(self.quantity) + q).get("position")?;
-        self.entry = match self.valuation.contract {
-            ContractKind::Linear => calc(self.weighted) / self.quantity,
-            ContractKind::Inverse { .. } => calc(self.quantity) / self.weighted,
-        }
-        .get("averageEntry")?;
+        self.position.add(q, price)?;
+        self.entry = self.position.average()?.unwrap_or(Decimal::ZERO);
         self.filled = (calc(self.filled) + q).get("filledQuantity")?;
         self.filled_tranches.push(order.tranche);
         self.fees = (calc(self.fees) + fee).get("fees")?;
@@ -673,7 +662,7 @@ impl<'a> Replay<'a> {
             return Ok(());
         }
         let held = Held {
-            quantity: self.quantity,
+            quantity: self.position.quantity(),
             entry: self.entry,
             fees: self.fees,
             margin: self.margin,
@@ -692,7 +681,7 @@ impl<'a> Replay<'a> {
                         "candles[{}] ({}): no exit is planned on the {} held at an average of {}: {e}",
                         when.bar,
                         when.time,
-                        self.quantity.normalize(),
+                        self.position.quantity().normalize(),
                         out(self.entry)
                     ),
                 ));
@@ -716,7 +705,7 @@ impl<'a> Replay<'a> {
             self.next_limit = self.limits.len();
             self.next_timed = self.timed.len();
         }
-        let q = step.quantity.get().min(self.quantity);
+        let q = step.quantity.get().min(self.position.quantity());
         let tightens = match (step.stop, self.pending_stop.as_ref().map(|p| p.to).or(self.stop)) {
             (Some(to), Some(current)) => self.ahead(to.get(), current)?,
             (Some(_), None) => true,
@@ -732,22 +721,18 @@ impl<'a> Replay<'a> {
             // A step that only moves the stop (an R-triggered rule), or whose share floored to nothing.
             return Ok(());
         }
-        let rate = match step.liquidity {
-            Some(Liquidity::Maker) => self.plan.instrument.maker_fee.get(),
-            Some(Liquidity::Taker) | None => self.plan.instrument.taker_fee.get(),
-        };
+        let rate = self.plan.instrument.fee(step.liquidity.unwrap_or(Liquidity::Taker));
         let pnl = self.valuation.pnl(q, self.entry, price).get("pnl")?;
         let fee = (self.valuation.value(q, price) * rate).get("fee")?;
-        let rest = (calc(self.quantity) - q).get("position")?;
+        let rest = (calc(self.position.quantity()) - q).get("position")?;
         if rest.is_zero() {
             self.close(pnl, fee)?;
             self.ending = Some(Ending::Exited);
         } else {
             // Margin is released and the weights scaled with the quantity; the average entry stays.
-            let kept = (calc(rest) / self.quantity).get("position")?;
+            let kept = (calc(rest) / self.position.quantity()).get("position")?;
             self.margin = (calc(self.margin) * kept).get("marginUsed")?;
-            self.weighted = (calc(self.weighted) * kept).get("averageEntry")?;
-            self.quantity = rest;
+            self.position.keep(rest)?;
             self.closed_pnl = (calc(self.closed_pnl) + pnl).get("realizedPnl")?;
             self.fees = (calc(self.fees) + fee).get("fees")?;
             self.liquidating = self.liquidation()?;
@@ -765,7 +750,7 @@ impl<'a> Replay<'a> {
     /// Applies, at the bar's open, a stop move the previous bar left.
     fn move_stop(&mut self, when: When, open: Decimal) -> Result<()> {
         let Some(pending) = self.pending_stop.take() else { return Ok(()) };
-        if self.quantity.is_zero() || self.ending.is_some() {
+        if self.position.quantity().is_zero() || self.ending.is_some() {
             return Ok(());
         }
         let from = self.stop.map(|s| Price::new("stop", s)).transpose()?;
@@ -778,7 +763,7 @@ impl<'a> Replay<'a> {
     /// After a bar, trails the stop behind its favourable extreme, for the next bar, when that tightens it.
     fn trail_stop(&mut self, candle: &Candle) -> Result<()> {
         let Some((trail, rule)) = self.trail.clone() else { return Ok(()) };
-        if self.quantity.is_zero() || self.ending.is_some() {
+        if self.position.quantity().is_zero() || self.ending.is_some() {
             return Ok(());
         }
         let (_, favourable) = self.extremes(candle);
@@ -797,7 +782,7 @@ impl<'a> Replay<'a> {
 
     /// Closes the whole position at `price` through the stop.
     fn stop_out(&mut self, when: When, price: Decimal) -> Result<()> {
-        let q = self.quantity;
+        let q = self.position.quantity();
         let pnl = self.valuation.pnl(q, self.entry, price).get("pnl")?;
         let fee = (self.valuation.value(q, price) * self.plan.instrument.taker_fee.get()).get("fee")?;
         self.close(pnl, fee)?;
@@ -808,7 +793,7 @@ impl<'a> Replay<'a> {
 
     /// Closes the whole position at its bankruptcy price: the margin backing it is lost.
     fn liquidate(&mut self, when: When, price: Decimal) -> Result<()> {
-        let q = self.quantity;
+        let q = self.position.quantity();
         let loss = match self.liquidating {
             Liquidating::At { loss, .. } | Liquidating::Now { loss } => loss,
             Liquidating::Never => Decimal::ZERO,
@@ -823,8 +808,7 @@ impl<'a> Replay<'a> {
     fn close(&mut self, pnl: Decimal, fee: Decimal) -> Result<()> {
         self.closed_pnl = (calc(self.closed_pnl) + pnl).get("realizedPnl")?;
         self.fees = (calc(self.fees) + fee).get("fees")?;
-        self.quantity = Decimal::ZERO;
-        self.weighted = Decimal::ZERO;
+        self.position.keep(Decimal::ZERO)?;
         self.entry = Decimal::ZERO;
         self.margin = Decimal::ZERO;
         self.liquidating = Liquidating::Never;
@@ -835,7 +819,7 @@ impl<'a> Replay<'a> {
     /// The liquidation of the position as it now stands: [`evaluate_plan`]'s inputs, with the cross wallet moved
     /// by what has been realized.
     fn liquidation(&self) -> Result<Liquidating> {
-        if self.quantity.is_zero() {
+        if self.position.quantity().is_zero() {
             return Ok(Liquidating::Never);
         }
         let account = &self.plan.account;
@@ -850,7 +834,7 @@ impl<'a> Replay<'a> {
         // The equity backing the position is zero at the bankruptcy price: all of this is lost there.
         let loss = (calc(wallet) + others_pnl).get("liquidation")?.max(Decimal::ZERO);
         let liquidation =
-            self.margining().liquidation(self.quantity, self.entry, wallet).map_err(|e| e.within("liquidation"))?;
+            self.margining().liquidation(self.position.quantity(), self.entry, wallet).map_err(|e| e.within("liquidation"))?;
         Ok(match liquidation {
             Some(l) => match l.liquidation_price() {
                 Some(trigger) => Liquidating::At { trigger: trigger.get(), loss },
@@ -863,7 +847,7 @@ impl<'a> Replay<'a> {
     /// Funding for every funding instant in `(open, end]`, on the position held at the close.
     fn accrue_funding(&mut self, candle: &Candle, end: i64) -> Result<()> {
         let Some(funding) = self.plan.funding else { return Ok(()) };
-        if self.quantity.is_zero() || funding.rate.get().is_zero() {
+        if self.position.quantity().is_zero() || funding.rate.get().is_zero() {
             return Ok(());
         }
         let instants = |t: i64| t.checked_div_euclid(self.funding_interval);
@@ -874,7 +858,7 @@ impl<'a> Replay<'a> {
         if count <= 0 {
             return Ok(());
         }
-        let paid = (self.valuation.value(self.quantity, candle.close().get())
+        let paid = (self.valuation.value(self.position.quantity(), candle.close().get())
             * funding.rate.get()
             * self.side.sign()
             * Decimal::from(count))
@@ -891,7 +875,7 @@ impl<'a> Replay<'a> {
     /// Appends an event with the account as it now stands.
     fn record(&mut self, draft: Draft, quantity: Decimal, fee: Decimal, pnl: Decimal) -> Result<()> {
         let price = draft.price;
-        let flat = self.quantity.is_zero();
+        let flat = self.position.quantity().is_zero();
         let event = ReplayEvent {
             bar: draft.when.bar,
             time: draft.when.time,
@@ -901,7 +885,7 @@ impl<'a> Replay<'a> {
             quantity: NonNegative::new("quantity", quantity)?,
             fee: out(fee),
             pnl: out(pnl),
-            position: NonNegative::new("position", self.quantity)?,
+            position: NonNegative::new("position", self.position.quantity())?,
             average_entry: self.average_entry()?,
             stop: if flat { None } else { self.stop.map(|s| Price::new("stop", s)).transpose()? },
             liquidation_price: match self.liquidating {
@@ -917,7 +901,7 @@ impl<'a> Replay<'a> {
     }
 
     fn average_entry(&self) -> Result<Option<Price>> {
-        if self.quantity.is_zero() {
+        if self.position.quantity().is_zero() {
             return Ok(None);
         }
         // A price too small for the output's places (below 0.000000005) is shown exactly rather than as 0.
@@ -952,7 +936,7 @@ impl<'a> Replay<'a> {
             filled_quantity: NonNegative::new("filledQuantity", self.filled)?,
             unfilled,
             warnings: std::mem::take(&mut self.warnings),
-            final_quantity: NonNegative::new("finalQuantity", self.quantity)?,
+            final_quantity: NonNegative::new("finalQuantity", self.position.quantity())?,
             average_entry: self.average_entry()?,
             fees: out(self.fees),
             funding: out(self.funding),

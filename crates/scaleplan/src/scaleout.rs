@@ -1005,10 +1005,7 @@ impl<'a> Walk<'a> {
         self.funding = (calc(self.funding) + funding).get("fundingPaid")?;
         self.funding_per_unit = (calc(self.funding_per_unit) + self.funding_unit).get("funding")?;
         let liquidity = event.close.map(|c| c.liquidity);
-        let fee_rate = match liquidity {
-            Some(Liquidity::Maker) => self.instrument().maker_fee.get(),
-            Some(Liquidity::Taker) | None => self.instrument().taker_fee.get(),
-        };
+        let fee_rate = self.instrument().fee(liquidity.unwrap_or(Liquidity::Taker));
         let exit_pnl = v.pnl(quantity, e, p).get("exitPnl")?;
         let exit_fee = (v.value(quantity, p) * fee_rate).get("exitFee")?;
         self.realized = (calc(self.realized) + exit_pnl - exit_fee - funding).get("realizedPnl")?;

@@ -45,10 +45,7 @@ impl Valuation {
 
     /// USD or quote notional of `quantity` at `price`: linear `q·P`; inverse `q·CS` (price-independent).
     pub(crate) fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
-        match self.contract {
-            ContractKind::Linear => calc(quantity) * price,
-            ContractKind::Inverse { contract_size } => calc(quantity) * contract_size.get(),
-        }
+        self.contract.notional(quantity, price)
     }
 
     /// Exit price where PnL equals `costs` (fees and funding already paid or owed) plus the exit fee at `exit_fee`.
