@@ -32,7 +32,7 @@ use crate::num::{
     calc, round_dp, round_to_step, sum, Leverage, NonNegative, Percent, Positive, Price, Quantity, Round, Side,
 };
 use crate::position::Fill;
-use crate::schedule::UtcTime;
+use crate::time::UtcTime;
 use crate::warning::{Warning, WarningKind};
 
 /// The most rungs a ladder or schedule may have: enough for any real plan, small enough that no input can make

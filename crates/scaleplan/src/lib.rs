@@ -4,6 +4,7 @@
 //! [`rust_decimal::Decimal`] arithmetic and fails only through [`Error`]; it never panics, whatever it is given.
 #![deny(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub mod account;
 pub mod candles;
 pub mod error;
 pub mod impact;
@@ -30,5 +31,6 @@ pub use position::{average_entry, Fill};
 pub use replay::{replay_plan, ReplayReport, ReplayRules};
 pub use rust_decimal::Decimal;
 pub use scaleout::{evaluate_exits, ExitInput, ExitPlan, ExitReport, ExitStep};
-pub use schedule::{build_schedule, PricePath, ScheduleSpec, UtcTime};
+pub use schedule::{build_schedule, PricePath, ScheduleSpec};
+pub use time::{Interval, UtcTime};
 pub use warning::{Warning, WarningKind};

@@ -22,23 +22,24 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::account::check_margining;
+pub use crate::account::{Account, Funding};
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
 use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Total};
 use crate::liquidation::{Liquidation, MarginMode, Model};
 use crate::position::Accumulated;
-use crate::num::{calc, round_dp, Leverage, NonNegative, Percent, Price, Rate, Round, Side};
+use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
-use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec, UtcTime};
+use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec};
+use crate::time::UtcTime;
 use crate::valuation::{out, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};
 
 /// The plan file format this build reads and writes.
 pub const PLAN_VERSION: u32 = 1;
 
-/// Decimal places of the amounts, prices and ratios in a report (prices from the liquidation model keep its own
-/// rounding to the tick).
-pub const OUTPUT_DECIMALS: u32 = 8;
+pub use crate::valuation::OUTPUT_DECIMALS;
 
 /// A liquidation less than this share of the stop distance beyond the stop is a thin buffer: a wick that overshoots
 /// the stop by half the planned risk would liquidate the position (guide §4.3: keep a buffer).
@@ -81,33 +82,6 @@ pub struct Plan {
     /// How the position is to be closed once built (guide §3): targets, stop moves, de-risking, a defensive exit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exits: Option<ExitPlan>,
-}
-
-/// The account a plan trades from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Account {
-    /// Wallet balance: quote currency (linear) or coin (inverse). The cross wallet in cross mode.
-    pub wallet: NonNegative,
-    /// The largest share of the wallet the plan may lose at the stop, fees included (1 is 1 %).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_percent: Option<Percent>,
-    /// Cross mode: maintenance margin the account's other positions hold (Binance TMM1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_maintenance_margin: Option<NonNegative>,
-    /// Cross mode: unrealized PnL of the account's other positions (Binance UPNL1), any sign.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
-    pub other_unrealized_pnl: Option<Decimal>,
-}
-
-/// Funding paid or received while the position is held (perpetual swaps).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Funding {
-    /// Funding rate per interval as a fraction (0.0001 is 0.01 %); positive means longs pay shorts.
-    pub rate: Rate,
-    /// Number of funding intervals the position is expected to be held (8-hour intervals on most exchanges).
-    pub intervals: NonNegative,
 }
 
 /// How a plan builds its position.
@@ -255,30 +229,6 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
         None => None,
     };
     Ok(PlanReport { ladder, rows, warnings, risk_budget: walk.budget, exits })
-}
-
-/// Refuses what no liquidation can be computed from: an instrument without maintenance tiers, and other positions
-/// sharing an isolated wallet.
-///
-/// # Errors
-/// [`Error::Invalid`] on `instrument.tiers` or `account.otherMaintenanceMargin`.
-pub(crate) fn check_margining(instrument: &Instrument, mode: MarginMode, account: &Account) -> Result<()> {
-    if instrument.tiers.is_empty() {
-        return Err(Error::invalid(
-            "instrument.tiers",
-            "must hold at least one maintenance tier (rate and amount) to compute liquidation",
-        ));
-    }
-    if mode == MarginMode::Isolated
-        && (account.other_maintenance_margin.is_some_and(|m| !m.get().is_zero())
-            || account.other_unrealized_pnl.is_some_and(|p| !p.is_zero()))
-    {
-        return Err(Error::invalid(
-            "account.otherMaintenanceMargin",
-            "other positions only share the wallet in cross mode; leave it out or choose cross",
-        ));
-    }
-    Ok(())
 }
 
 /// How the plan's position is margined, for [`Margining::liquidation`].

@@ -77,7 +77,7 @@ use crate::num::{calc, round_dp, round_to_step, NonNegative, Price, Round, Side}
 use crate::position::Accumulated;
 use crate::plan::{evaluate_plan, Plan, OUTPUT_DECIMALS};
 use crate::scaleout::{exit_report, ExitReport, ExitStep, Held, Setup, Trail};
-use crate::schedule::{Interval, UtcTime};
+use crate::time::{Interval, UtcTime};
 use crate::time::format_utc;
 use crate::valuation::{out, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};

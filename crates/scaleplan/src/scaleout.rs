@@ -72,7 +72,8 @@ use crate::liquidation::{MarginMode, Model};
 use crate::num::{
     calc, round_dp, round_to_step, Leverage, NonNegative, Percent, Positive, Price, Quantity, Round, Side,
 };
-use crate::plan::{check_margining, Account, Funding, OUTPUT_DECIMALS};
+use crate::account::{check_margining, Account, Funding};
+use crate::valuation::OUTPUT_DECIMALS;
 use crate::valuation::{out, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};
 

@@ -1,6 +1,12 @@
 //! UTC instants as Unix milliseconds: an exact ISO-8601 parser and formatter for the dates and times that price
 //! histories are written with, built on checked civil-calendar arithmetic (no clock, no time-zone database).
 
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use crate::error::{Error, Result};
 
 /// Milliseconds in one day.
@@ -284,6 +290,216 @@ impl Cursor<'_> {
         }
     }
 }
+
+/// An instant in UTC, held as Unix milliseconds from 1970-01-01 to 9999-12-31.
+///
+/// Reads ISO-8601 UTC text (`2024-05-01T09:00:00Z`, the forms [`parse_utc`] accepts) or Unix milliseconds (a JSON
+/// integer, or text of digits); writes ISO-8601 text, `2024-05-01T09:00:00Z`.
+///
+/// ```
+/// use scaleplan::time::UtcTime;
+/// let t: UtcTime = "2024-05-01T09:00:00Z".parse()?;
+/// assert_eq!(t.millis(), 1_714_554_000_000);
+/// assert_eq!(UtcTime::from_millis("start", 1_714_554_000_000)?.to_string(), "2024-05-01T09:00:00Z");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UtcTime(i64);
+
+impl UtcTime {
+    /// The instant `ms` milliseconds after 1970-01-01T00:00:00Z.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when `ms` is outside 1970 to 9999.
+    pub fn from_millis(field: &str, ms: i64) -> Result<Self> {
+        if (MIN_MS..=MAX_MS).contains(&ms) {
+            Ok(Self(ms))
+        } else {
+            Err(Error::invalid(
+                field,
+                format!("must be a time from 1970 to 9999 (Unix milliseconds {MIN_MS} to {MAX_MS}), not {ms}"),
+            ))
+        }
+    }
+
+    /// Parses ISO-8601 UTC text or a whole number of Unix milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when the text is neither, or the instant is outside 1970 to 9999.
+    pub fn parse(field: &str, text: &str) -> Result<Self> {
+        let trimmed = text.trim();
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            let ms = trimmed.parse::<i64>().map_err(|_| {
+                Error::invalid(field, format!("`{trimmed}` is too large for Unix milliseconds; the latest is {MAX_MS}"))
+            })?;
+            return Self::from_millis(field, ms);
+        }
+        parse_utc(field, trimmed).map(Self)
+    }
+
+    /// Unix milliseconds.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for UtcTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_utc(self.0))
+    }
+}
+
+impl FromStr for UtcTime {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse("", text)
+    }
+}
+
+impl Serialize for UtcTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Expect;
+        impl Visitor<'_> for Expect {
+            type Value = UtcTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a UTC time as ISO-8601 text (2024-05-01T09:00:00Z) or Unix milliseconds")
+            }
+            fn visit_i64<E: de::Error>(self, ms: i64) -> std::result::Result<UtcTime, E> {
+                UtcTime::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, ms: u64) -> std::result::Result<UtcTime, E> {
+                let ms = i64::try_from(ms).unwrap_or(i64::MAX);
+                UtcTime::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<UtcTime, E> {
+                UtcTime::parse("", text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
+}
+
+/// Units an [`Interval`] is written in, largest first: weeks, days, hours, minutes, seconds, milliseconds.
+const UNITS: [(&str, i64); 6] =
+    [("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
+
+/// The time between two tranches: a positive whole number of milliseconds, at most the span of 1970–9999.
+///
+/// Reads a whole number with a unit, `1w`, `1d`, `12h`, `30m` (minutes), `15s`, `500ms`, or plain milliseconds
+/// (a JSON integer, or text of digits); writes the largest unit that divides it exactly (`86400000` is `1d`).
+///
+/// ```
+/// use scaleplan::time::Interval;
+/// let day: Interval = "1d".parse()?;
+/// assert_eq!(day.millis(), 86_400_000);
+/// assert_eq!(Interval::from_millis("interval", 5_400_000)?.to_string(), "90m");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval(i64);
+
+impl Interval {
+    /// An interval of `ms` milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` unless `ms` is above 0 and at most [`MAX_MS`].
+    pub fn from_millis(field: &str, ms: i64) -> Result<Self> {
+        if ms > 0 && ms <= MAX_MS {
+            Ok(Self(ms))
+        } else {
+            Err(Error::invalid(field, format!("must be above 0 and at most {MAX_MS} milliseconds, not {ms}")))
+        }
+    }
+
+    /// Parses `<whole number><unit>` (`w`, `d`, `h`, `m`, `s`, `ms`) or a whole number of milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `field` when the text is not such an interval or it is out of range.
+    pub fn parse(field: &str, text: &str) -> Result<Self> {
+        let trimmed = text.trim();
+        let invalid = || {
+            Error::invalid(
+                field,
+                format!(
+                    "`{trimmed}` is not an interval; write a whole number and a unit, like 1d, 12h, 30m, 15s or 500ms"
+                ),
+            )
+        };
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, unit) = (trimmed.get(..digits).unwrap_or_default(), trimmed.get(digits..).unwrap_or_default());
+        if number.is_empty() {
+            return Err(invalid());
+        }
+        let scale = if unit.is_empty() {
+            1
+        } else {
+            UNITS.iter().find(|(name, _)| *name == unit).map(|(_, ms)| *ms).ok_or_else(invalid)?
+        };
+        let ms = number.parse::<i64>().ok().and_then(|n| n.checked_mul(scale)).unwrap_or(i64::MAX);
+        Self::from_millis(field, ms)
+    }
+
+    /// Milliseconds.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exact =
+            UNITS.iter().find_map(|(name, unit)| match (self.0.checked_rem(*unit), self.0.checked_div(*unit)) {
+                (Some(0), Some(count)) => Some((count, *name)),
+                _ => None,
+            });
+        match exact {
+            Some((count, name)) => write!(f, "{count}{name}"),
+            None => write!(f, "{}ms", self.0),
+        }
+    }
+}
+
+impl FromStr for Interval {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse("", text)
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Expect;
+        impl Visitor<'_> for Expect {
+            type Value = Interval;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an interval like \"1d\", \"12h\", \"30m\" or a whole number of milliseconds")
+            }
+            fn visit_i64<E: de::Error>(self, ms: i64) -> std::result::Result<Interval, E> {
+                Interval::from_millis("", ms).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, ms: u64) -> std::result::Result<Interval, E> {
+                Interval::from_millis("", i64::try_from(ms).unwrap_or(i64::MAX)).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Interval, E> {
+                Interval::parse("", text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
+}
+
 
 #[cfg(test)]
 mod tests {

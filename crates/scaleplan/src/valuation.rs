@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::liquidation::{liquidation_with, Liquidation, Schedule, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
 use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
-use crate::plan::{Account, OUTPUT_DECIMALS};
+use crate::account::Account;
 
 /// Values and PnL in the margin currency, for linear or inverse contracts.
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +128,10 @@ impl Margining<'_> {
         }
     }
 }
+
+/// Decimal places of the amounts, prices and ratios in a report (prices from the liquidation model keep its own
+/// rounding to the tick).
+pub const OUTPUT_DECIMALS: u32 = 8;
 
 /// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
 pub(crate) fn out(value: Decimal) -> Decimal {
