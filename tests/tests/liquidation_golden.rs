@@ -2,7 +2,8 @@
 //! through the same JSON input the npm package takes. One `check` drives every row; the file's header explains the
 //! row format and how prices printed at other precisions are compared.
 
-use scaleplan::liquidation::{calculate, Liquidation, LiquidationInput};
+use scaleplan::liquidation::Liquidation;
+use scaleplan_wasm::calculator::{calculate, LiquidationInput};
 use scaleplan::num::{round_dp, Round};
 use scaleplan::{Decimal, Side};
 use scaleplan_tests::{data_file, rows};

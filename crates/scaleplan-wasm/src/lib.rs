@@ -3,6 +3,8 @@
 //! No formulas live here. Decimals cross the boundary as strings in both directions; errors become a JS `Error`
 //! whose message names the field (one adapter: [`to_js_error`]).
 
+pub mod calculator;
+
 use scaleplan::Error;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -518,8 +520,8 @@ pub fn average_entry(
 pub fn liquidation_price(
     #[wasm_bindgen(unchecked_param_type = "LiquidationInput")] input: JsValue,
 ) -> Result<JsValue, JsError> {
-    let input: scaleplan::liquidation::LiquidationInput = from_js("input", input)?;
-    let result = scaleplan::liquidation::calculate(&input).map_err(|e| to_js_error(&e.within("input")))?;
+    let input: calculator::LiquidationInput = from_js("input", input)?;
+    let result = calculator::calculate(&input).map_err(|e| to_js_error(&e.within("input")))?;
     to_js(&result)
 }
 
