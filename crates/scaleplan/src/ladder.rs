@@ -696,9 +696,12 @@ pub(crate) enum Sizing<'a> {
 /// Sizes `levels`, rounds them to the step, applies `policy` and collects the warnings.
 ///
 /// Each rung has a cost per unit of quantity in the total's terms (1 for a quantity, the price or contract size
-/// for a notional, the loss at the stop for a risk budget) and the total is a limit on `Σ qᵢ·costᵢ`. The exact
-/// quantity is `Q = limit / (Σ wᵢ·costᵢ / W)`, rung `i` gets `Q·wᵢ/W` floored to the step, and neither `Σ qᵢ`
-/// nor `Σ qᵢ·costᵢ` may exceed `Q` or the limit.
+/// for a notional, the loss at the stop for a risk budget) and the total is a limit `L` on `Σ qᵢ·costᵢ`. With
+/// `C = Σ wᵢ·costᵢ`, the exact quantity is `Q = L·W/C` and rung `i` gets `Q·wᵢ/W = L·wᵢ/C` (for a quantity,
+/// `C = W` and `L = Q`) floored to the step; neither `Σ qᵢ` nor `Σ qᵢ·costᵢ` may exceed `Q` or the limit.
+///
+/// Every split multiplies before it divides ([`split`]): dividing first rounds `wᵢ/W` (1/3 is 0.3333…3) and
+/// floors an exact share (a third of 3 is 1) a step below itself.
 pub(crate) fn size(
     levels: Vec<Level>,
     sizing: Sizing<'_>,
@@ -710,17 +713,22 @@ pub(crate) fn size(
     let step = instrument.quantity_step.get();
     let weight_sum = sum(levels.iter().map(|l| l.weight), context)?;
     let (costs, limit) = costs_and_limit(&levels, sizing, side, instrument)?;
-    let requested = match sizing {
-        Sizing::Quantities => weight_sum,
-        Sizing::Total(Total::Quantity(quantity)) => quantity.get(),
+    // The total `split` spreads in proportion to the weights, and what the weights add up to in its terms.
+    let (split_total, split_sum, requested) = match sizing {
+        Sizing::Quantities => (weight_sum, weight_sum, weight_sum),
+        Sizing::Total(Total::Quantity(quantity)) => (quantity.get(), weight_sum, quantity.get()),
         Sizing::Total(_) => {
             let weighted = levels
                 .iter()
                 .zip(&costs)
                 .map(|(level, cost)| (calc(level.weight) * *cost).get(context))
                 .collect::<Result<Vec<_>>>()?;
-            let average_cost = (calc(sum(weighted, context)?) / weight_sum).get(context)?;
-            (calc(limit) / average_cost).get(context)?.normalize()
+            let weighted_sum = sum(weighted, context)?;
+            // Q = L·W/C, multiplied first; divided first only when L·W leaves the decimal range.
+            let requested = (calc(limit) * weight_sum / weighted_sum)
+                .ok()
+                .map_or_else(|| (calc(limit) / (calc(weighted_sum) / weight_sum)).get(context), Ok)?;
+            (limit, weighted_sum, requested.normalize())
         }
     };
     let requested = Quantity::new(context, requested)
@@ -730,11 +738,10 @@ pub(crate) fn size(
         .enumerate()
         .map(|(i, level)| {
             let field = format!("rungs[{i}].quantity");
-            let target = match sizing {
-                Sizing::Quantities => level.weight,
-                Sizing::Total(_) => (calc(requested.get()) * (calc(level.weight) / weight_sum)).get(&field)?,
-            };
-            on_grid(target, step, Round::Down, &field)
+            match sizing {
+                Sizing::Quantities => on_grid(level.weight, step, Round::Down, &field),
+                Sizing::Total(_) => split(split_total, level.weight, split_sum, step, &field),
+            }
         })
         .collect::<Result<Vec<_>>>()?;
     keep_within(&mut quantities, &costs, step, requested.get(), limit)?;
@@ -749,6 +756,41 @@ pub(crate) fn size(
         }
     }
     assemble(&levels, &quantities, requested, policy, instrument)
+}
+
+/// `total·weight/weights` floored to `step`: the share of `total` a rung of `weight` gets when the weights add up
+/// to `weights`, multiplied before it is divided.
+///
+/// Exact where the digits allow: the floor is taken in integers on the four decimals' mantissas, so a share that
+/// is on the step is placed as it is and one between steps is never rounded up onto the next. Where those
+/// integers leave `i128`, the decimal product `total·weight` is divided by `weights` (exact whenever the product
+/// fits in 28 digits), and only when that product leaves the decimal range is `weight/weights` divided first.
+/// The last two round in their last digit; [`keep_within`] then holds the sums to the total.
+fn split(total: Decimal, weight: Decimal, weights: Decimal, step: Decimal, field: &str) -> Result<Decimal> {
+    if let Some(exact) = floor_split(total, weight, weights, step) {
+        return Ok(exact);
+    }
+    let target = (calc(total) * weight / weights)
+        .ok()
+        .map_or_else(|| (calc(total) * (calc(weight) / weights)).get(field), Ok)?;
+    on_grid(target, step, Round::Down, field)
+}
+
+/// `floor(total·weight / (weights·step))·step` in `i128`, for positive operands; `None` when an intermediate does
+/// not fit or the result leaves the decimal range.
+///
+/// With `x = mₓ·10^(−sₓ)`, the number of steps is `m_t·m_w·10^(s_W + s_step) / (m_W·m_step·10^(s_t + s_w))`; the
+/// powers of ten cancel down to one side before the single division.
+fn floor_split(total: Decimal, weight: Decimal, weights: Decimal, step: Decimal) -> Option<Decimal> {
+    let positive = |d: Decimal| Some(d.mantissa()).filter(|m| *m > 0);
+    let (t, w, ws, s) = (positive(total)?, positive(weight)?, positive(weights)?, positive(step)?);
+    let up = weights.scale().checked_add(step.scale())?;
+    let down = total.scale().checked_add(weight.scale())?;
+    let ten = |exponent: u32| 10_i128.checked_pow(exponent);
+    let numerator = t.checked_mul(w)?.checked_mul(ten(up.saturating_sub(down))?)?;
+    let denominator = ws.checked_mul(s)?.checked_mul(ten(down.saturating_sub(up))?)?;
+    let steps = numerator.checked_div_euclid(denominator)?;
+    Decimal::try_from_i128_with_scale(steps.checked_mul(s)?, step.scale()).ok().map(|d| d.normalize())
 }
 
 /// The cost per unit of quantity of each level, and the limit on their sum, in the terms of the total.
@@ -1203,6 +1245,84 @@ mod tests {
             "message": "rungs[1] at 64000: the quantity rounds down to 0 at the step 0.001; nothing will be placed"
         }]);
         assert_eq!(json, expected);
+        Ok(())
+    }
+
+    fn quantities(ladder: &Ladder) -> Vec<String> {
+        ladder.rungs().iter().map(|r| r.quantity().to_string()).collect()
+    }
+
+    fn zero_fees() -> Result<Instrument> {
+        Ok(Instrument { maker_fee: "0".parse()?, taker_fee: "0".parse()?, ..btcusdt("0")? })
+    }
+
+    /// The issue's case: a third of 3 is 1, on the 0.001 step. Dividing first made it 3·0.333…3 = 0.999…9, floored
+    /// to 0.999 a rung with 0.003 left unplaced.
+    #[test]
+    fn a_total_split_by_weights_is_multiplied_before_it_is_divided() -> Result<()> {
+        let flat = build_ladder(
+            &spec(r#"{"generate": {"from": "65000", "to": "63000", "count": 3}, "total": {"quantity": "3"}}"#)?,
+            Side::Long,
+            &btcusdt("0.0002")?,
+        )?;
+        assert_eq!(quantities(&flat), ["1", "1", "1"]);
+        assert_eq!((flat.placed().to_string(), flat.remainder().to_string()), ("3".into(), "0".into()));
+        // Sevenths: 7·1/7, 7·2/7, 7·4/7 are 1, 2 and 4; divided first they were 1, 1.999 and 3.999.
+        let custom = build_ladder(
+            &spec(
+                r#"{"generate": {"from": "65000", "to": "63000", "count": 3, "sizes": {"custom": ["1", "2", "4"]}},
+                    "total": {"quantity": "7"}}"#,
+            )?,
+            Side::Long,
+            &btcusdt("0.0002")?,
+        )?;
+        assert_eq!(quantities(&custom), ["1", "2", "4"]);
+        assert!(custom.remainder().get().is_zero());
+        Ok(())
+    }
+
+    /// A notional or risk budget is split as `L·wᵢ/Σ wⱼ·costⱼ`: 1800 over 100 + 200 + 300 is 3 a rung, and a budget
+    /// of 180 over losses of 10, 20 and 30 a unit is 3 a rung too (dividing first: Q = 9, 9·0.333…3 → 2.999).
+    #[test]
+    fn notional_and_risk_budgets_split_exactly() -> Result<()> {
+        let notional = build_ladder(
+            &spec(r#"{"generate": {"from": "100", "to": "300", "count": 3}, "total": {"notional": "1800"}}"#)?,
+            Side::Long,
+            &zero_fees()?,
+        )?;
+        assert_eq!(quantities(&notional), ["3", "3", "3"]);
+        assert_eq!((notional.requested().to_string(), notional.remainder().to_string()), ("9".into(), "0".into()));
+        assert_eq!(notional.placed_notional().to_string(), "1800");
+        let risk = build_ladder(
+            &spec(
+                r#"{"generate": {"from": "100", "to": "120", "count": 3},
+                    "total": {"riskBudget": {"account": "180", "riskPercent": "100", "stop": "90"}}}"#,
+            )?,
+            Side::Long,
+            &zero_fees()?,
+        )?;
+        assert_eq!(quantities(&risk), ["3", "3", "3"]);
+        assert_eq!((risk.requested().to_string(), risk.remainder().to_string()), ("9".into(), "0".into()));
+        Ok(())
+    }
+
+    /// The exact floor in integers, and the decimal fallbacks where the mantissas are too wide for it.
+    #[test]
+    fn splits_floor_exactly_and_fall_back_within_the_total() -> Result<()> {
+        let d = |text: &str| text.parse::<Decimal>().map_err(|_| Error::invalid("test", text));
+        let step = d("0.001")?;
+        assert_eq!(floor_split(d("3")?, d("1")?, d("3")?, step), Some(d("1")?));
+        assert_eq!(floor_split(d("0.002")?, d("1")?, d("3")?, step), Some(Decimal::ZERO));
+        assert_eq!(floor_split(d("1")?, d("1")?, d("3")?, Decimal::ZERO), None);
+        let wide = d("79228162514264337593543950335")?;
+        assert_eq!(floor_split(wide, Decimal::ONE, d("3")?, Decimal::ONE), Some(d("26409387504754779197847983445")?));
+        // 28-digit mantissas leave i128: the decimal product, rounded to 28 digits, is divided instead.
+        let (t, w) = (d("0.1234567890123456789012345678")?, d("1.234567890123456789012345678")?);
+        assert_eq!(floor_split(t, w, d("2.469135780246913578024691356")?, step), None);
+        assert_eq!(split(t, w, d("2.469135780246913578024691356")?, step, "q")?, d("0.061")?);
+        // total·weight leaves the decimal range: weight/weights is divided first.
+        assert_eq!(floor_split(wide, wide, wide, Decimal::ONE), None);
+        assert_eq!(split(wide, wide, wide, Decimal::ONE, "q")?, wide);
         Ok(())
     }
 

@@ -298,6 +298,39 @@ mod tests {
         Ok(())
     }
 
+    /// Tranches split their total like a ladder's rungs, multiplied before divided: a third of 3 is 1 on the 0.001
+    /// step (dividing first gave 0.999 each and 0.003 unplaced), and custom weights 1, 2, 4 of 7 are 1, 2 and 4.
+    #[test]
+    fn schedule_totals_split_exactly() -> Result<()> {
+        let instrument = Instrument {
+            symbol: "BTCUSDT".into(),
+            contract: crate::instrument::ContractKind::Linear,
+            tick_size: "0.1".parse()?,
+            quantity_step: "0.001".parse()?,
+            min_quantity: "0.001".parse()?,
+            min_notional: "5".parse()?,
+            maker_fee: "0.0002".parse()?,
+            taker_fee: "0.0005".parse()?,
+            tiers: Vec::new(),
+        };
+        let path =
+            PricePath::new(vec![point("2024-05-01T00:00:00Z", "64000")?, point("2024-05-04T00:00:00Z", "62000")?])?;
+        let cases = [(r#""flat""#, "3", ["1", "1", "1"]), (r#"{"custom": ["1", "2", "4"]}"#, "7", ["1", "2", "4"])];
+        for (sizes, total, expected) in cases {
+            let spec: ScheduleSpec = serde_json::from_str(&format!(
+                r#"{{"start": "2024-05-01T09:00:00Z", "interval": "1d", "count": 3, "sizes": {sizes},
+                    "total": {{"quantity": "{total}"}}}}"#
+            ))
+            .map_err(|e| Error::invalid("entries", e.to_string()))?;
+            let schedule = build_schedule(&spec, Side::Long, &instrument, &path)?;
+            let quantities: Vec<String> = schedule.rungs().iter().map(|r| r.quantity().to_string()).collect();
+            assert_eq!(quantities, expected, "{sizes}");
+            assert_eq!(schedule.placed().to_string(), total, "{sizes}");
+            assert!(schedule.remainder().get().is_zero(), "{sizes}");
+        }
+        Ok(())
+    }
+
     #[test]
     fn schedules_end_before_the_year_10000() -> Result<()> {
         let spec: ScheduleSpec = serde_json::from_str(
