@@ -207,7 +207,7 @@ function sizeWeights(sizes, count) {
 
 /**
  * Sizes the levels (ladder.rs size): each rung costs `costᵢ` per unit of quantity in the total's terms (1 for a
- * quantity, the loss at the stop for a risk budget), the exact total is `Q = limit / (Σ wᵢ·costᵢ / W)`, and rung `i`
+ * quantity, the loss at the stop for a risk budget), the exact total is `Q = limit·W / Σ wᵢ·costᵢ`, and rung `i`
  * gets `Q·wᵢ/W` floored to the step.
  */
 function size(levels, total, m) {
@@ -453,14 +453,8 @@ const CHECKED_ONLY = [
         },
       },
     },
-  },
-];
-
-// Known divergences of the engine from exact arithmetic: reported, not failed on (see tests/bench/README.md).
-// The engine sizes a rung as Q·(w/W) with w/W rounded to 28 digits, so 1/3 (0.333…3, rounded down) floors an exact
-// 1 BTC to 0.999 at the 0.001 step: 3 BTC over 3 flat rungs places 0.999 each and leaves 0.003 unplaced.
-const KNOWN = [
-  {
+  },  {
+    // Exact splits: Q·wᵢ/W multiplied before it is divided, so an exact 1 BTC stays 1 on the 0.001 step.
     kind: "3 BTC over 3 flat rungs",
     plan: basePlan("3 BTC over 3 flat rungs", "long", "60000", {
       generate: { from: "65000", to: "64000", count: 3 },
@@ -468,16 +462,6 @@ const KNOWN = [
     }),
   },
 ];
-
-/** One line per known divergence: whether the engine still differs from the peer's exact figures. */
-function known() {
-  return KNOWN.map((c) => {
-    const diff = differences(peerEvaluate(c.plan), engineFigures(api.evaluatePlan(c.plan)));
-    return diff.length === 0
-      ? `${c.kind}: the engine now agrees with exact arithmetic`
-      : `${c.kind}: the engine still differs (${diff.length} fields), e.g. ${diff[0]}`;
-  });
-}
 
 function check() {
   let failed = false;
@@ -579,7 +563,6 @@ function bench() {
     `Node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, commit ${commit || "unknown"}${dirty}, ` +
       `package built ${stamp(statSync(new URL("scaleplan_bg.wasm", pkg)).mtime)}, run ${stamp(new Date())} UTC.`,
     "",
-    ...known().map((line) => `Known divergence, not a failure: ${line}.`),
     "",
     "| case | tranches | engine µs/call | peer µs/call | peer/engine | engine µs/tranche | peer µs/tranche | calls (engine, peer) |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -599,5 +582,4 @@ function bench() {
 }
 
 check();
-for (const line of known()) console.error(`check: known divergence: ${line}`);
 if (!process.argv.includes("--check")) bench();
