@@ -78,8 +78,10 @@ fn what(kind: EventKind) -> String {
         EventKind::Fill { tranche } => format!("Tranche {} filled", tranche.saturating_add(1)),
         EventKind::StopHit => "Stop hit".to_owned(),
         EventKind::Liquidation => "Liquidated".to_owned(),
+        EventKind::Exit { step } => format!("Exit step {step} filled"),
+        EventKind::StopMoved { from: Some(from) } => format!("Stop moved from {from}"),
+        EventKind::StopMoved { from: None } => "Stop set".to_owned(),
         EventKind::EndOfData => "End of data".to_owned(),
-        _ => "Event".to_owned(),
     }
 }
 
@@ -104,8 +106,8 @@ pub fn outcome(report: &ReplayReport) -> String {
     let ending = match report.ending {
         Ending::StopHit => "the stop closed the position",
         Ending::Liquidation => "the position was liquidated",
+        Ending::Exited => "the exits closed the whole position",
         Ending::EndOfData => "the candles ran out with the position open",
-        _ => "the replay ended",
     };
     let mut text = format!(
         "Over {} candles {ending}: filled {} of {}; realized PnL {}, open PnL {} at the last close, final equity {}; largest drawdown {}",
@@ -151,7 +153,9 @@ pub fn markers(report: &ReplayReport) -> Vec<Marker> {
                 EventKind::Fill { tranche } => ("fill", format!("T{}", tranche.saturating_add(1))),
                 EventKind::StopHit => ("stop", "stop".to_owned()),
                 EventKind::Liquidation => ("liquidation", "liq".to_owned()),
-                _ => ("end", "end".to_owned()),
+                EventKind::Exit { step } => ("exit", format!("X{step}")),
+                EventKind::StopMoved { .. } => ("stop-move", "stop".to_owned()),
+                EventKind::EndOfData => ("end", "end".to_owned()),
             };
             Some(Marker { bar: e.bar, price: number(&e.price.to_string())?, kind, label })
         })
@@ -300,6 +304,25 @@ mod tests {
             Some((147, "fill")),
             "April 2024 is month 148 from January 2012"
         );
+    }
+
+    #[test]
+    fn exits_and_stop_moves_read_by_name_and_the_ending_is_said() {
+        let plan = crate::Draft::from_plan_text(crate::inputs::GUIDE_ETH_SCALEOUT).expect("example").to_plan().expect("plan");
+        // Fills both tranches, then climbs through the three targets: 25 % at 3,300 moves the stop to breakeven.
+        let csv = "time,open,high,low,close\n2024-05-01,3100,3110,2940,3000\n2024-05-02,3000,3350,2990,3300\n\
+                   2024-05-03,3300,3650,3290,3600\n2024-05-04,3600,4050,3590,4000\n";
+        let loaded = load("eth.csv", csv);
+        let report = run(&plan, &loaded, "", "conservative").expect("replays");
+        let rows = event_rows(&report, Some(2));
+        let names: Vec<&str> = rows.iter().map(|r| r.what.as_str()).collect();
+        assert!(names.contains(&"Exit step 1 filled"), "{names:?}");
+        assert!(names.contains(&"Exit step 3 filled"), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("Stop moved from") || *n == "Stop set"), "{names:?}");
+        assert!(!names.contains(&"Event"), "{names:?}");
+        assert!(outcome(&report).contains("the exits closed the whole position"), "{}", outcome(&report));
+        let kinds: Vec<&str> = markers(&report).iter().map(|m| m.kind).collect();
+        assert!(kinds.contains(&"exit") && kinds.contains(&"stop-move"), "{kinds:?}");
     }
 
     #[test]
