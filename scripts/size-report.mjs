@@ -21,6 +21,23 @@ for (const r of rows.sort((a, b) => b.raw - a.raw)) console.log(`${r.file.padEnd
 const sum = (k) => rows.reduce((s, r) => s + r[k], 0);
 console.log(`${"total (a first load fetches all of these)".padEnd(44)} ${kb(sum("raw"))} ${kb(sum("gzip"))} ${kb(sum("brotli"))}`);
 
+// The npm package as a page using it downloads it: its wasm and its JS glue.
+const npmDir = new URL("../target/npm/scaleplan/", import.meta.url).pathname;
+const npmFiles = ["scaleplan_bg.wasm", "scaleplan.js"].map((f) => join(npmDir, f));
+if (npmFiles.every((f) => existsSync(f))) {
+  const npm = npmFiles.map((path) => {
+    const bytes = readFileSync(path);
+    return { file: relative(npmDir, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length };
+  });
+  console.log(`\nnpm package (target/npm/scaleplan)`);
+  for (const r of npm) console.log(`${r.file.padEnd(44)} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
+  const t = (k) => npm.reduce((s, r) => s + r[k], 0);
+  console.log(`${"total (wasm + JS)".padEnd(44)} ${kb(t("raw"))} ${kb(t("gzip"))} ${kb(t("brotli"))}`);
+} else {
+  console.log("\nnpm package: not built (scripts/lib.sh build_npm), sizes skipped");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Where the wasm bytes go, by crate and by function, for the npm package and for the app. The shipped files have
 // their names stripped (wasm-opt drops the "name" section), so this reads cargo's own output, run through

@@ -79,4 +79,3 @@ fn any_decimal_text() -> impl Strategy<Value = String> {
         ],
     ]
 }
-

@@ -2,7 +2,9 @@
 //! linear or inverse named apart from the contract size. It belongs to the bindings; the core takes the typed
 //! [`LiquidationConfig`] this parses into.
 
-use scaleplan::liquidation::{liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+use scaleplan::liquidation::{
+    liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions,
+};
 use scaleplan::num::parse_decimal;
 use scaleplan::{ContractKind, Decimal, Error, MarginRate, NonNegative, Price, Quantity, Rate, Result, Side, Tier};
 use serde::{Deserialize, Serialize};

@@ -59,4 +59,3 @@ pub(crate) fn check_margining(instrument: &Instrument, mode: MarginMode, account
     }
     Ok(())
 }
-

@@ -22,10 +22,10 @@
 //! them with where the spec sits (`entries.generate.count`, see [`Error::within`]).
 
 use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use crate::instrument::Liquidity;
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::num::{
@@ -34,6 +34,8 @@ use crate::num::{
 use crate::position::Fill;
 use crate::time::UtcTime;
 use crate::warning::{Warning, WarningKind};
+
+pub use crate::instrument::Liquidity;
 
 /// The most rungs a ladder or schedule may have: enough for any real plan, small enough that no input can make
 /// the core allocate without bound.
@@ -977,8 +979,12 @@ fn assemble(
     for (index, (((level, quantity), share), notional)) in
         levels.iter().zip(quantities).zip(shares).zip(&notionals).enumerate()
     {
-        let earlier = if level.time.is_none() { Some(*first_at.entry(level.price.get()).or_insert(index)) } else { None };
-        let earlier = earlier.filter(|e| *e != index);
+        // A time schedule may fill at one price twice; only a ladder's rungs are duplicates.
+        let earlier = level
+            .time
+            .is_none()
+            .then(|| *first_at.entry(level.price.get()).or_insert(index))
+            .filter(|first| *first != index);
         check_rung(index, level, *quantity, *notional, earlier, instrument, &mut warnings);
         rungs.push(Rung {
             index,
