@@ -768,7 +768,7 @@ pub(crate) fn size(
 /// integers leave `i128`, the decimal product `total·weight` is divided by `weights` (exact whenever the product
 /// fits in 28 digits), and only when that product leaves the decimal range is `weight/weights` divided first.
 /// The last two round in their last digit; [`keep_within`] then holds the sums to the total.
-fn split(total: Decimal, weight: Decimal, weights: Decimal, step: Decimal, field: &str) -> Result<Decimal> {
+pub(crate) fn split(total: Decimal, weight: Decimal, weights: Decimal, step: Decimal, field: &str) -> Result<Decimal> {
     if let Some(exact) = floor_split(total, weight, weights, step) {
         return Ok(exact);
     }

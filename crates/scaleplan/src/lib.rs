@@ -18,6 +18,7 @@ pub mod presets;
 pub mod replay;
 pub mod scaleout;
 pub mod schedule;
+pub mod solver;
 pub mod time;
 mod valuation;
 pub mod warning;
