@@ -263,6 +263,50 @@ export interface PlanReport {
   exits?: ExitReport | null;
 }
 
+/** Second argument of `solvePlan`: what to fit, the liquidation buffer beyond the stop and the risk budget. */
+export interface SolveOptions {
+  /** size: the largest total (keeping the ladder's shape); leverage: the highest leverage (the plan's, or the last
+   * tranche's own in a ramp); depth: the deepest last rung at the current size. */
+  goal: "size" | "leverage" | "depth";
+  /** Every tranche's liquidation stays this far beyond the stop: a percent of each tranche's stop distance
+   * (50 by default, where the plan starts warning of a thin buffer) or of the stop's price. */
+  buffer?: { stopDistancePercent: DecimalString } | { pricePercent: DecimalString };
+  /** The risk budget in percent of the wallet; the plan's own (account.riskPercent or a risk-budget total) when
+   * omitted. The size and the depth keep the loss at the stop, fees included, within it. */
+  riskPercent?: DecimalString;
+}
+
+/** The constraint that binds: what breaks one step beyond the answer. */
+export interface Breach {
+  kind:
+    | "liquidation"
+    | "lossAtStop"
+    | "tierMaxLeverage"
+    | "positionLimit"
+    | "marginAboveEquity"
+    | "stopReached"
+    | "decimalRange"
+    | "leverageLimit"
+    | "rungNotPlaceable";
+  /** The 0-based tranche it breaks on, when it is one tranche's. */
+  tranche?: number;
+  message: string;
+}
+
+/** What `solvePlan` returns. */
+export interface Solution {
+  goal: "size" | "leverage" | "depth";
+  /** The plan field the answer goes into: "entries.ladder.total.quantity", "leverage",
+   * "entries.ladder.tranches[3].leverage", "entries.ladder.generate.to", ... */
+  field: string;
+  current: DecimalString;
+  /** The largest size, highest leverage or deepest price that meets every constraint; null when none does. */
+  value: DecimalString | null;
+  binding: Breach;
+  /** The plan with the answer in place; absent when there is no answer. */
+  plan?: Plan;
+}
+
 /** A synthetic order book: levels every `step` from a best bid and best ask `spread` apart around `mid`;
  * `size` at the best level and `sizeIncrement` more at each level further out. */
 export interface ParametricBook {
@@ -534,6 +578,23 @@ pub fn evaluate_plan(#[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValu
     let plan: scaleplan::Plan = from_js("", plan)?;
     let report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
     to_js(&report)
+}
+
+/// Fits a plan to its stop and risk budget: the largest size, the highest leverage or the deepest last rung at
+/// which every tranche's liquidation stays beyond the stop by the buffer (and, for size and depth, the loss at the
+/// stop within the budget), found by bisection on the exchange's steps, with the constraint that binds.
+///
+/// Throws an `Error` naming the field: of the plan (`stop: is needed to fit the plan ...`) or of the options
+/// (`options.buffer.stopDistancePercent: must be a percentage ...`).
+#[wasm_bindgen(js_name = solvePlan, unchecked_return_type = "Solution")]
+pub fn solve_plan(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SolveOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let plan: scaleplan::Plan = from_js("", plan)?;
+    let spec: scaleplan::solver::FitSpec = from_js("options", options)?;
+    let fit = scaleplan::solver::fit_plan(&plan, &spec).map_err(|e| to_js_error(&e))?;
+    to_js(&fit)
 }
 
 /// What a lump-sum market order costs against the same quantity in tranches on an order book, under an explicit
