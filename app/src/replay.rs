@@ -5,7 +5,7 @@
 //! and a bad file leaves the plan untouched, its message (row and column) shown in the panel.
 
 use leptos::prelude::*;
-use scaleplan::candles::{parse, sample_btc_monthly, Candles};
+use scaleplan::candles::{parse, sample_btc_daily, Candles};
 use scaleplan::replay::{Ending, EventKind, Intrabar, ReplayReport};
 use scaleplan::schedule::UtcTime;
 use scaleplan::{replay_plan, Plan, ReplayRules};
@@ -14,8 +14,9 @@ use crate::charts::{number, Marker, Ohlc, ReplayChart};
 use crate::format::{grouped, grouped_text, places_of};
 use crate::Planner;
 
-/// Where the start date of the sample puts a BTC ladder priced like the guide's: April 2024, about 71,000.
-pub const SAMPLE_START: &str = "2024-04-01";
+/// Where the start date of the sample puts the example priced for it ("Sample replay: BTC 2019", a ladder at 3,500
+/// and 3,400): the January 2019 lows.
+pub const SAMPLE_START: &str = "2019-01-20";
 
 /// A loaded price history: where it came from and the candles, or why they could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +32,11 @@ pub fn load(name: &str, text: &str) -> Loaded {
     Loaded { name: name.to_owned(), candles: parse(text).map_err(|e| e.to_string()) }
 }
 
-/// The bundled sample: monthly BTC/USD, 2012 to 2024.
+/// The bundled sample: daily BTC/USD on Coinbase, 2014-12-01 to 2019-10-17.
 pub fn sample() -> Loaded {
     Loaded {
-        name: "sample: BTC/USD monthly, 2012–2024".to_owned(),
-        candles: sample_btc_monthly().map_err(|e| e.to_string()),
+        name: "sample: BTC/USD daily (Coinbase), 2014–2019".to_owned(),
+        candles: sample_btc_daily().map_err(|e| e.to_string()),
     }
 }
 
@@ -221,8 +222,9 @@ pub fn Replay() -> impl IntoView {
                 <button type="button" on:click=move |_| {
                     loaded.set(Some(sample()));
                     if start.with(String::is_empty) { start.set(SAMPLE_START.to_owned()); }
-                }>"Use the sample (BTC monthly)"</button>
+                }>"Use the sample (BTC daily 2014–2019)"</button>
             </div>
+            <p class="sp-hint">"The sample's BTC prices run from about 110 to 19,900; over it, a long ladder priced at today's levels fills at the first candle's open and its stop closes it there. The example \"Sample replay: BTC 2019\" is priced for it."</p>
             <div class="sp-grid">
                 <div class="sp-field">
                     <label for="sp-replay-start">"Start (UTC date)"</label>
@@ -288,27 +290,61 @@ mod tests {
     }
 
     #[test]
-    fn the_sample_from_april_2024_fills_the_ladder_and_stops() {
-        let report = run(&guide(), &sample(), SAMPLE_START, "conservative").expect("replays");
+    fn the_sample_from_january_2019_fills_its_example_and_exits() {
+        let plan =
+            crate::Draft::from_plan_text(crate::inputs::SAMPLE_BTC_2019).expect("example").to_plan().expect("plan");
+        let report = run(&plan, &sample(), SAMPLE_START, "conservative").expect("replays");
         let rows = event_rows(&report, Some(1));
         let whats: Vec<&str> = rows.iter().map(|r| r.what.as_str()).collect();
         assert_eq!(
             whats,
-            ["Tranche 1 filled", "Tranche 2 filled", "Tranche 3 filled", "Tranche 4 filled", "Stop hit", "End of data"]
+            [
+                "Tranche 1 filled",
+                "Tranche 2 filled",
+                "Exit step 1 filled",
+                "Stop moved from 3000",
+                "Exit step 2 filled",
+                "End of data"
+            ]
         );
-        assert_eq!(rows[0].price, "65,000.0");
-        assert!(outcome(&report).contains("the stop closed the position"), "{}", outcome(&report));
+        assert_eq!((rows[0].time.as_str(), rows[0].price.as_str()), ("2019-01-20T00:00:00Z", "3,500.0"));
+        assert!(outcome(&report).contains("the exits closed the whole position"), "{}", outcome(&report));
         let marks = markers(&report);
         assert_eq!(
             marks.first().map(|m| (m.bar, m.kind)),
-            Some((147, "fill")),
-            "April 2024 is month 148 from January 2012"
+            Some((1511, "fill")),
+            "2019-01-20 is day 1,512 from 2014-12-01"
         );
     }
 
     #[test]
+    fn the_guides_ladder_over_the_sample_fills_and_stops_at_the_first_open() {
+        // Priced at 61,000–65,000, far above the 300 of 2014-12-01: every buy limit is above the market, so
+        // each fills at the open, and the 60,000 stop, also above it, closes the position there.
+        // Fees: maker 0.0002 on 0.25, 0.25, 0.3, 0.2 at 300 (0.015 + 0.015 + 0.018 + 0.012), taker 0.0005 on 1 at
+        // 300 (0.15): 0.21.
+        let report = run(&guide(), &sample(), "", "conservative").expect("replays");
+        let rows = event_rows(&report, Some(1));
+        let seen: Vec<(&str, &str)> = rows.iter().map(|r| (r.what.as_str(), r.price.as_str())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("Tranche 1 filled", "300.0"),
+                ("Tranche 2 filled", "300.0"),
+                ("Tranche 3 filled", "300.0"),
+                ("Tranche 4 filled", "300.0"),
+                ("Stop hit", "300.0"),
+                ("End of data", "8,034.3")
+            ]
+        );
+        assert_eq!(report.realized_pnl.to_string(), "-0.21");
+        assert!(outcome(&report).contains("the stop closed the position"), "{}", outcome(&report));
+    }
+
+    #[test]
     fn exits_and_stop_moves_read_by_name_and_the_ending_is_said() {
-        let plan = crate::Draft::from_plan_text(crate::inputs::GUIDE_ETH_SCALEOUT).expect("example").to_plan().expect("plan");
+        let plan =
+            crate::Draft::from_plan_text(crate::inputs::GUIDE_ETH_SCALEOUT).expect("example").to_plan().expect("plan");
         // Fills both tranches, then climbs through the three targets: 25 % at 3,300 moves the stop to breakeven.
         let csv = "time,open,high,low,close\n2024-05-01,3100,3110,2940,3000\n2024-05-02,3000,3350,2990,3300\n\
                    2024-05-03,3300,3650,3290,3600\n2024-05-04,3600,4050,3590,4000\n";
@@ -339,7 +375,8 @@ mod tests {
         let loaded = sample();
         let candles = loaded.candles.expect("sample");
         let drawn = ohlc(&candles);
-        assert_eq!(drawn.len(), 156);
-        assert_eq!((drawn[0].open, drawn[0].high, drawn[0].low, drawn[0].close), (4.58, 7.38, 3.8, 5.55));
+        assert_eq!(drawn.len(), 1770);
+        // 2014-12-01: 300, 370, 300, 370.
+        assert_eq!((drawn[0].open, drawn[0].high, drawn[0].low, drawn[0].close), (300.0, 370.0, 300.0, 370.0));
     }
 }

@@ -91,12 +91,15 @@ test("a replay over the bundled sample lists its events and draws them", async (
   const { page, context, problems } = await watchedPage(env);
   await page.goto(`${env.origin}/`);
   await page.locator(".sp-results .sp-table").waitFor();
-  await page.getByRole("button", { name: "Use the sample (BTC monthly)" }).click();
-  assert.equal(await page.getByLabel("Start (UTC date)").inputValue(), "2024-04-01");
+  // The example priced for the sample (3,500 / 3,400 in January 2019, exits at 5,000 and 8,000; the events are
+  // worked by hand in tests/data/replay/replays.txt, case real-btc-2019).
+  await page.getByRole("button", { name: "Sample replay: BTC 2019" }).click();
+  await page.getByRole("button", { name: "Use the sample (BTC daily 2014–2019)" }).click();
+  assert.equal(await page.getByLabel("Start (UTC date)").inputValue(), "2019-01-20");
   const events = page.locator('table[data-table="replay"] tbody tr');
   await events.first().waitFor();
   const whats = await page.locator('table[data-table="replay"] tbody th').allTextContents();
-  assert.deepEqual(whats, ["Tranche 1 filled", "Tranche 2 filled", "Tranche 3 filled", "Tranche 4 filled", "Stop hit", "End of data"]);
+  assert.deepEqual(whats, ["Tranche 1 filled", "Tranche 2 filled", "Exit step 1 filled", "Stop moved from 3000", "Exit step 2 filled", "End of data"]);
   await page.getByRole("img", { name: /^The replay over the candles/ }).waitFor();
   assert.equal(await page.locator('svg[data-chart="replay"] .sp-marker').count(), 6);
 
@@ -107,7 +110,7 @@ test("a replay over the bundled sample lists its events and draws them", async (
     buffer: Buffer.from("time,open,high,low,close\n2024-05-01,65200,65100,64000,65000\n"),
   });
   await page.locator(".sp-output-panel .sp-error", { hasText: "bad.csv: row 2, high" }).waitFor();
-  assert.equal((await page.locator('.sp-results td[data-col="averageEntry"]').allTextContents()).at(-1), "63,200.0");
+  assert.equal((await page.locator('.sp-results td[data-col="averageEntry"]').allTextContents()).at(-1), "3,450.0");
   assert.deepEqual(problems(), []);
   await context.close();
 });

@@ -6,11 +6,13 @@
 use leptos::prelude::*;
 use scaleplan::candles;
 use scaleplan::schedule::{Interval, PricePath};
+use scaleplan::solver::Goal;
 use serde_json::{json, Map, Value};
 
 use super::bound::Write;
 use crate::draft::Draft;
 use crate::fields::{field_id, Choice, Field};
+use crate::fit::FitButton;
 use crate::Planner;
 
 /// The three ways of building a position.
@@ -101,7 +103,7 @@ pub fn start_of(mode: Mode, current: &Value) -> Value {
             "from": from, "to": to, "count": tranches.len().max(2), "spacing": "linear", "sizes": "flat"
         }, "total": total}}),
         Mode::Schedule => json!({"schedule": {
-            "start": "2024-01-01T00:00:00Z", "interval": "7d", "count": 4, "sizes": "flat", "total": total,
+            "start": "2019-01-01T00:00:00Z", "interval": "7d", "count": 4, "sizes": "flat", "total": total,
             "path": sample_path().unwrap_or_default()
         }}),
     }
@@ -111,8 +113,7 @@ fn text(value: &Value, key: &str) -> String {
     value.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default()
 }
 
-/// The candle length used with the bundled monthly sample: its rows are dated the month's last day, so the close
-/// is at the end of that day.
+/// The candle length of the bundled sample: daily candles, each closing one day after it opens.
 pub const SAMPLE_CANDLE_LENGTH: &str = "1d";
 
 /// A price path (`[{time, price}, …]`) through the closes of candles pasted as CSV or JSON, each at its candle's
@@ -127,12 +128,12 @@ pub fn path_from_candles(text: &str, length: &str) -> Result<Value, String> {
     serde_json::to_value(path.points()).map_err(|e| e.to_string())
 }
 
-/// The bundled BTC/USD monthly closes (2012–2024) as a price path.
+/// The bundled BTC/USD daily closes (Coinbase, 2014-12 to 2019-10) as a price path.
 ///
 /// # Errors
 /// As [`path_from_candles`] (never for the bundled data; a test parses it).
 pub fn sample_path() -> Result<Value, String> {
-    path_from_candles(candles::SAMPLE_BTC_MONTHLY_CSV, SAMPLE_CANDLE_LENGTH)
+    path_from_candles(candles::SAMPLE_BTC_DAILY_CSV, SAMPLE_CANDLE_LENGTH)
 }
 
 /// The kind of a sizes value: `flat`, `increasing`, `decreasing`, `skew` or `custom`.
@@ -254,6 +255,7 @@ pub fn Tranches() -> impl IntoView {
             }).collect_view()}
         </ol>
         <button type="button" on:click=move |_| edit(&|items| items.push(json!({"price": "", "share": ""})))>"Add tranche"</button>
+        <FitButton goal=Goal::Depth />
     }
 }
 
@@ -267,6 +269,7 @@ pub fn Generator() -> impl IntoView {
         <div class="sp-grid">
             <Field label="From price" pointer=format!("{GENERATE}/from") />
             <Field label="To price" pointer=format!("{GENERATE}/to") />
+            <FitButton goal=Goal::Depth />
             <Field label="Number of rungs" pointer=format!("{GENERATE}/count") write=Write::Integer hint="1 to 1000" />
             <Choice label="Spacing" pointer=format!("{GENERATE}/spacing")
                 options=vec![("linear", "Linear (equal price steps)"), ("geometric", "Geometric (equal % steps)")] />
@@ -381,6 +384,7 @@ pub fn Total(
                 }
                 _ => view! { <Field label="Total quantity" pointer=format!("{pointer}/quantity") hint="base units (contracts for inverse)" /> }.into_any(),
             }}
+            <FitButton goal=Goal::Size />
         </div>
     }
 }
@@ -439,7 +443,7 @@ pub fn PricePathInput() -> impl IntoView {
                         "Use pasted candles"</button>
                 </div>
                 <div class="sp-field sp-end">
-                    <button type="button" on:click=move |_| use_path(sample_path())>"Use sample: BTC/USD monthly 2012–2024"</button>
+                    <button type="button" on:click=move |_| use_path(sample_path())>"Use sample: BTC/USD daily 2014–2019"</button>
                 </div>
             </div>
             <p class="sp-message" role="status">{move || message.get()}</p>
@@ -503,8 +507,9 @@ mod tests {
     fn candles_become_a_path_at_their_closes() {
         let path = sample_path().expect("the sample parses");
         let points = path.as_array().expect("an array");
-        assert_eq!(points.len(), 156);
-        assert_eq!(points[0], json!({"time": "2012-02-01T00:00:00Z", "price": "5.55"}));
+        assert_eq!(points.len(), 1770);
+        // The first candle, 2014-12-01 (300 → 370), closes a day after it opens.
+        assert_eq!(points[0], json!({"time": "2014-12-02T00:00:00Z", "price": "370"}));
         let text = "time,open,high,low,close\n2024-05-01T00:00:00Z,1,2,1,1.5\n2024-05-02T00:00:00Z,1.5,2,1,2\n";
         let path = path_from_candles(text, "1d").expect("parses");
         assert_eq!(path[1], json!({"time": "2024-05-03T00:00:00Z", "price": "2"}));

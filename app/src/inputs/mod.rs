@@ -5,18 +5,24 @@ pub mod entries;
 pub mod instrument;
 
 use leptos::prelude::*;
+use scaleplan::solver::Goal;
 use serde_json::json;
 
 use self::bound::Write;
 use self::entries::Stash;
 use crate::draft::Draft;
 use crate::fields::{Choice, Field};
+use crate::fit::{FitButton, FitSettings};
 use crate::{storage, Planner};
 
 pub use self::entries::move_item;
 
 /// The guide's 5 ETH scale-out (§3.2.1), an example with exits.
 pub const GUIDE_ETH_SCALEOUT: &str = include_str!("../../../crates/scaleplan/data/examples/guide-eth-scaleout.json");
+
+/// A BTC ladder with exits priced for the bundled 2014–2019 sample (3,500 / 3,400 in January 2019), so replaying
+/// the sample shows fills, exits and a stop move.
+pub const SAMPLE_BTC_2019: &str = include_str!("../../../crates/scaleplan/data/examples/sample-btc-2019.json");
 
 /// A fresh plan for a trader to fill in: the first bundled preset's contract, long, isolated, and no tranches.
 pub fn empty_plan() -> Draft {
@@ -44,6 +50,9 @@ pub fn examples() -> Vec<(&'static str, Draft)> {
     }
     if let Ok(d) = Draft::from_plan_text(GUIDE_ETH_SCALEOUT) {
         out.push(("Guide: 5 ETH scale-out", d));
+    }
+    if let Ok(d) = Draft::from_plan_text(SAMPLE_BTC_2019) {
+        out.push(("Sample replay: BTC 2019", d));
     }
     out.push(("Empty plan", empty_plan()));
     out
@@ -94,8 +103,10 @@ pub fn Position() -> impl IntoView {
                 <Choice label="Margin mode" pointer="/marginMode" options=vec![("isolated", "Isolated"), ("cross", "Cross")] />
                 <Field label="Wallet" pointer="/account/wallet" hint="quote currency (coin for inverse)" />
                 <Field label="Leverage" pointer="/leverage" hint="1 to 1000; tranches may set their own" />
+                <FitButton goal=Goal::Leverage />
                 <Field label="Stop-loss price" pointer="/stop" optional=true />
                 <Field label="Risk per plan (%)" pointer="/account/riskPercent" optional=true hint="largest loss at the stop, % of wallet" />
+                <FitSettings />
                 <Show when=cross>
                     <Field label="Other positions' maintenance margin" pointer="/account/otherMaintenanceMargin" optional=true hint="cross mode: held by the account's other positions" />
                     <Field label="Other positions' unrealized PnL" pointer="/account/otherUnrealizedPnl" optional=true hint="cross mode: any sign" />
@@ -147,9 +158,9 @@ mod tests {
         let all = examples();
         assert_eq!(
             all.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            ["Guide: BTC ladder", "Guide: 5 ETH scale-out", "Empty plan"]
+            ["Guide: BTC ladder", "Guide: 5 ETH scale-out", "Sample replay: BTC 2019", "Empty plan"]
         );
-        for (label, draft) in &all[..2] {
+        for (label, draft) in &all[..3] {
             assert!(crate::evaluate(draft).is_ok(), "{label}");
         }
     }

