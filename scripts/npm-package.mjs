@@ -1,4 +1,5 @@
-// Writes package.json for the wasm-pack output so the npm package is named `scaleplan` (the crate is scaleplan-wasm).
+// Writes package.json for the wasm-pack output so the npm package is named `scaleplan` (the crate is scaleplan-wasm),
+// and copies in the README, the plan schema, the licences and NOTICE.
 // Usage: node scripts/npm-package.mjs <package dir>
 import { copyFileSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +9,8 @@ const root = new URL("..", import.meta.url).pathname;
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/s.exec(cargo)?.[1];
 if (!version) throw new Error("no [workspace.package] version in Cargo.toml");
+// The licences, and NOTICE naming the crates compiled into the wasm (MIT and Apache-2.0 ask for their notices).
+const LEGAL = ["LICENSE-MIT", "LICENSE-APACHE", "NOTICE"];
 const files = readdirSync(dir).filter((f) => /^scaleplan(_bg)?\.(js|wasm|d\.ts)$|^scaleplan_bg\.wasm\.d\.ts$/.test(f));
 const pkg = {
   name: "scaleplan",
@@ -19,11 +22,12 @@ const pkg = {
   module: "scaleplan.js",
   types: "scaleplan.d.ts",
   exports: { ".": { types: "./scaleplan.d.ts", default: "./scaleplan.js" }, "./scaleplan_bg.wasm": "./scaleplan_bg.wasm", "./plan-v1.schema.json": "./plan-v1.schema.json" },
-  files: [...files, "README.md", "plan-v1.schema.json"],
+  files: [...files, "README.md", "plan-v1.schema.json", ...LEGAL],
   sideEffects: ["./snippets/*"],
   keywords: ["crypto", "futures", "liquidation", "position-sizing", "wasm", "decimal"],
 };
 copyFileSync(join(root, "crates/scaleplan/schema/plan-v1.schema.json"), join(dir, "plan-v1.schema.json"));
+for (const f of LEGAL) copyFileSync(join(root, f), join(dir, f));
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 writeFileSync(join(dir, "README.md"), readFileSync(join(root, "crates/scaleplan-wasm/README.md"), "utf8"));
 console.log(`    wrote ${join(dir, "package.json")} (scaleplan ${version})`);

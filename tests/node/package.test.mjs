@@ -16,6 +16,12 @@ test("the package is named scaleplan and ships its TypeScript types", () => {
   assert.match(types, /export interface Fill \{/);
 });
 
+test("the package ships every file it lists, with its licences and NOTICE", () => {
+  for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "NOTICE"]) assert.ok(pkg.files.includes(f), `files lists ${f}`);
+  for (const f of pkg.files) assert.ok(readFileSync(new URL(f, dir)).length > 0, `${f} is in the package`);
+  assert.match(readFileSync(new URL("NOTICE", dir), "utf8"), /^rust_decimal \S+ {2}\[app, npm\]$/m);
+});
+
 test("averageEntry weights by quantity, exactly (Bybit's example)", () => {
   const fills = [
     { price: "10000", quantity: "1" },
