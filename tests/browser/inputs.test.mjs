@@ -105,7 +105,7 @@ test("entry modes: a generated ladder and a schedule, and a reload keeps the sta
   await page.waitForFunction(() => document.querySelectorAll('td[data-col="quantity"]')[4]?.textContent === "0.600");
 
   await page.getByLabel("Time schedule").check();
-  await page.getByText(/^Path: 1770 prices/).waitFor();
+  await page.getByText(/^Path: 365 prices/).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('td[data-col="price"]').length === 4);
   await page.getByLabel("Candles (CSV or JSON: time, open, high, low, close)").fill(
     "time,open,high,low,close\n2024-01-01,40000,41000,39000,40500\n2024-01-02,40500,42000,40000,41500\n",

@@ -128,12 +128,21 @@ pub fn path_from_candles(text: &str, length: &str) -> Result<Value, String> {
     serde_json::to_value(path.points()).map_err(|e| e.to_string())
 }
 
-/// The bundled BTC/USD daily closes (Coinbase, 2014-12 to 2019-10) as a price path.
+/// How many of the bundled sample's daily closes a schedule's sample path takes: the last 365, 2018-10-06 to
+/// 2019-10-17. All 1,770 would make the plan about 88 KB of JSON, which compressed is about as long as a share
+/// link may be (16 KiB) on its own; a year of closes keeps the link short.
+pub const SAMPLE_PATH_CANDLES: usize = 365;
+
+/// The last [`SAMPLE_PATH_CANDLES`] closes of the bundled BTC/USD daily sample (Coinbase) as a price path.
 ///
 /// # Errors
 /// As [`path_from_candles`] (never for the bundled data; a test parses it).
 pub fn sample_path() -> Result<Value, String> {
-    path_from_candles(candles::SAMPLE_BTC_DAILY_CSV, SAMPLE_CANDLE_LENGTH)
+    let mut path = path_from_candles(candles::SAMPLE_BTC_DAILY_CSV, SAMPLE_CANDLE_LENGTH)?;
+    if let Some(points) = path.as_array_mut() {
+        points.drain(..points.len().saturating_sub(SAMPLE_PATH_CANDLES));
+    }
+    Ok(path)
 }
 
 /// The kind of a sizes value: `flat`, `increasing`, `decreasing`, `skew` or `custom`.
@@ -443,7 +452,7 @@ pub fn PricePathInput() -> impl IntoView {
                         "Use pasted candles"</button>
                 </div>
                 <div class="sp-field sp-end">
-                    <button type="button" on:click=move |_| use_path(sample_path())>"Use sample: BTC/USD daily 2014–2019"</button>
+                    <button type="button" on:click=move |_| use_path(sample_path())>"Use sample: BTC/USD daily, 2018-10 to 2019-10"</button>
                 </div>
             </div>
             <p class="sp-message" role="status">{move || message.get()}</p>
@@ -504,12 +513,23 @@ mod tests {
     }
 
     #[test]
+    fn a_schedule_on_the_sample_path_evaluates_and_fits_in_a_share_link() {
+        let mut draft = guide();
+        switch_mode(&mut draft, &mut Map::new(), Mode::Schedule);
+        assert!(crate::evaluate(&draft).is_ok(), "{:?}", crate::evaluate(&draft).err());
+        let fragment = crate::share::fragment_of(&draft).expect("fits in a link");
+        assert!(fragment.len() < crate::share::MAX_LINK_BYTES / 2, "{} bytes", fragment.len());
+    }
+
+    #[test]
     fn candles_become_a_path_at_their_closes() {
         let path = sample_path().expect("the sample parses");
         let points = path.as_array().expect("an array");
-        assert_eq!(points.len(), 1770);
-        // The first candle, 2014-12-01 (300 → 370), closes a day after it opens.
-        assert_eq!(points[0], json!({"time": "2014-12-02T00:00:00Z", "price": "370"}));
+        assert_eq!(points.len(), 365);
+        // The first candle kept, 2018-10-06 (6,593.94 → 6,552.43), closes a day after it opens; the last is the
+        // sample's last, 2019-10-17.
+        assert_eq!(points[0], json!({"time": "2018-10-07T00:00:00Z", "price": "6552.43"}));
+        assert_eq!(points[364], json!({"time": "2019-10-18T00:00:00Z", "price": "8034.32"}));
         let text = "time,open,high,low,close\n2024-05-01T00:00:00Z,1,2,1,1.5\n2024-05-02T00:00:00Z,1.5,2,1,2\n";
         let path = path_from_candles(text, "1d").expect("parses");
         assert_eq!(path[1], json!({"time": "2024-05-03T00:00:00Z", "price": "2"}));
