@@ -8,6 +8,7 @@ pub mod charts;
 pub mod draft;
 pub mod exits;
 pub mod fields;
+pub mod fit;
 pub mod format;
 pub mod impact;
 pub mod inputs;
@@ -77,8 +78,6 @@ pub fn mount(element: web_sys::HtmlElement) {
 pub struct Planner {
     /// The plan as typed.
     pub draft: RwSignal<Draft>,
-    /// The plan parsed by the core, or the first problem with its field.
-    pub plan: Memo<Result<Plan, Problem>>,
     /// The problem that stops evaluation now, if any (shown next to its field and above the results).
     pub problem: Memo<Option<Problem>>,
     /// The last valid plan and its report: they stay while the user fixes a field, even across a reload.
@@ -121,7 +120,6 @@ pub fn App() -> impl IntoView {
         .unwrap_or_else(|| Draft::new(serde_json::Value::Null));
     let draft = RwSignal::new(initial);
     let evaluated = Memo::new(move |_| draft.with(evaluate));
-    let plan = Memo::new(move |_| draft.with(Draft::to_plan));
     let problem = Memo::new(move |_| evaluated.with(|e| e.as_ref().err().cloned()));
     // After a reload with an invalid draft, the last valid one stored provides the results shown.
     let fallback = storage::load_valid_draft().and_then(|d| evaluate(&d).ok()).map(|(plan, report)| Shown { plan, report });
@@ -129,8 +127,9 @@ pub fn App() -> impl IntoView {
         Ok((plan, report)) => Some(Shown { plan, report }),
         Err(_) => previous.cloned().flatten().or_else(|| fallback.clone()),
     });
-    let planner = Planner { draft, plan, problem, shown };
+    let planner = Planner { draft, problem, shown };
     provide_context(planner);
+    provide_context(fit::Fits::new());
     // Syncing with the outside: every change is kept in local storage, so a reload loses nothing typed.
     Effect::new(move |_| {
         draft.with(storage::save_draft);
