@@ -171,10 +171,12 @@ pub struct Fit {
 /// use scaleplan::solver::{fit_plan, FitSpec, Goal};
 /// let plan: scaleplan::Plan =
 ///     serde_json::from_str(include_str!("../data/examples/guide-btc-ladder.json")).map_err(|e| scaleplan::Error::invalid("plan", e.to_string()))?;
-/// let spec = FitSpec { goal: Goal::Size, buffer: None, risk_percent: None };
-/// let fit = fit_plan(&plan, &spec)?;
-/// assert_eq!(fit.field, "entries.ladder.total.quantity");
-/// assert!(fit.value.is_some());
+/// // At 10x, tranche 1's liquidation is within half the stop distance of the stop whatever the size; 8x is the
+/// // highest leverage that keeps it out.
+/// let size = fit_plan(&plan, &FitSpec { goal: Goal::Size, buffer: None, risk_percent: None })?;
+/// assert_eq!((size.value, size.binding.tranche), (None, Some(0)));
+/// let leverage = fit_plan(&plan, &FitSpec { goal: Goal::Leverage, buffer: None, risk_percent: None })?;
+/// assert_eq!(leverage.value, Some(8.into()));
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 ///
