@@ -6,11 +6,10 @@
 //! [`MAX_LINK_BYTES`] long, inflated with a limit of [`MAX_DRAFT_BYTES`], and it must be a valid plan
 //! ([`Draft::from_plan_text`]); a bad one leaves the current plan in place and says why.
 //!
-//! The encoding and the file contents are plain functions; the component at the end only moves them between the
-//! page and the browser (location, clipboard, downloads, file input).
+//! The link format itself is the pure crate `scaleplan-link` (which the fuzz target `share_link` also drives); the
+//! file contents are plain functions; the component at the end only moves them between the page and the browser
+//! (location, clipboard, downloads, file input).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use leptos::prelude::*;
 use scaleplan::{Plan, PlanReport};
 use serde_json::Value;
@@ -20,11 +19,7 @@ use crate::draft::{Draft, Problem, MAX_DRAFT_BYTES};
 use crate::format::{grouped_text, places_of};
 use crate::Planner;
 
-/// The versioned start of a plan link's fragment (after `#`): version 1 of the link format.
-pub const LINK_PREFIX: &str = "p1.";
-
-/// The longest fragment a link may have (characters after `#`): links this long still paste into chats and mail.
-pub const MAX_LINK_BYTES: usize = 16 * 1024;
+pub use scaleplan_link::{LINK_PREFIX, MAX_LINK_BYTES};
 
 /// Report fields of a tranche row, in the order of the CSV columns (the header row uses these names).
 pub const TRANCHE_COLUMNS: &[&str] = &[
@@ -82,56 +77,27 @@ pub const EXIT_COLUMNS: &[&str] = &[
     "trail",
 ];
 
-/// The fragment (without `#`) of a link that opens `draft`.
+/// The fragment (without `#`) of a link that opens `draft` ([`scaleplan_link::encode`]).
 ///
 /// # Errors
 /// A message when the compressed plan is longer than [`MAX_LINK_BYTES`].
 pub fn fragment_of(draft: &Draft) -> Result<String, String> {
     let json = serde_json::to_string(draft.value()).map_err(|e| format!("the plan cannot be written: {e}"))?;
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
-    let fragment = format!("{LINK_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
-    if fragment.len() > MAX_LINK_BYTES {
-        return Err(format!(
-            "this plan is too large for a link ({} KiB compressed; a link holds at most {} KiB): download it as JSON instead",
-            fragment.len().div_ceil(1024),
-            MAX_LINK_BYTES / 1024
-        ));
-    }
-    Ok(fragment)
+    scaleplan_link::encode(&json)
 }
 
 /// Whether a location hash (with or without its `#`) is a plan link.
 pub fn is_plan_link(hash: &str) -> bool {
-    hash.trim_start_matches('#').starts_with(LINK_PREFIX)
+    scaleplan_link::is_link(hash)
 }
 
-/// Reads the plan of a link's fragment (with or without its `#`).
+/// Reads the plan of a link's fragment (with or without its `#`): [`scaleplan_link::decode`] with the draft's size
+/// limit, then the same check as a file.
 ///
 /// # Errors
 /// A message saying what is wrong with the link: the version, the size, the encoding, or the plan it holds.
 pub fn draft_of_fragment(fragment: &str) -> Result<Draft, String> {
-    let fragment = fragment.trim_start_matches('#');
-    let Some(data) = fragment.strip_prefix(LINK_PREFIX) else {
-        return Err(format!("this link is not a scaleplan plan link (it should start with #{LINK_PREFIX})"));
-    };
-    if fragment.len() > MAX_LINK_BYTES {
-        return Err(format!(
-            "this link is {} KiB long; plan links of at most {} KiB are opened",
-            fragment.len().div_ceil(1024),
-            MAX_LINK_BYTES / 1024
-        ));
-    }
-    let packed = URL_SAFE_NO_PAD
-        .decode(data.trim_end_matches('='))
-        .map_err(|e| format!("this link is damaged (it is not base64url: {e}); copy it again in full"))?;
-    let bytes =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DRAFT_BYTES).map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                format!("this link unpacks to more than {} KiB, more than any plan", MAX_DRAFT_BYTES / 1024)
-            }
-            _ => "this link is damaged (its data does not decompress); copy it again in full".to_owned(),
-        })?;
-    let text = String::from_utf8(bytes).map_err(|_| "this link is damaged (its plan is not UTF-8 text)".to_owned())?;
+    let text = scaleplan_link::decode(fragment, MAX_DRAFT_BYTES)?;
     Draft::from_plan_text(&text).map_err(|p| format!("this link does not hold a valid plan: {}", describe(&p)))
 }
 
@@ -456,6 +422,8 @@ pub fn PrintSummary() -> impl IntoView {
 #[allow(clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     fn guide() -> Draft {
         Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("the guide example is a valid plan")

@@ -61,7 +61,13 @@ fn core_does_no_io() {
 
 #[test]
 fn versions_live_once_in_the_workspace_manifest() {
-    for manifest in ["crates/scaleplan/Cargo.toml", "crates/scaleplan-wasm/Cargo.toml", "app/Cargo.toml", "tests/Cargo.toml"] {
+    for manifest in [
+        "crates/scaleplan/Cargo.toml",
+        "crates/scaleplan-wasm/Cargo.toml",
+        "crates/scaleplan-link/Cargo.toml",
+        "app/Cargo.toml",
+        "tests/Cargo.toml",
+    ] {
         for (name, spec) in dependencies(&read(manifest)) {
             assert!(spec.contains("workspace = true"), "{manifest}: `{name}` must take its version from the workspace");
         }
