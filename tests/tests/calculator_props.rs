@@ -6,7 +6,7 @@ use scaleplan::liquidation::Model;
 use scaleplan::{Decimal, Leverage, Side, Tier};
 use scaleplan_wasm::calculator::{calculate, Contract, LiquidationInput};
 
-const MODELS: [Model; 4] = [Model::Binance, Model::Bybit, Model::Okx, Model::Hyperliquid];
+const MODELS: [Model; 7] = Model::ALL;
 
 fn side() -> impl Strategy<Value = Side> {
     prop_oneof![Just(Side::Long), Just(Side::Short)]
@@ -52,7 +52,8 @@ proptest! {
             margin_mode: None,
             other_maintenance_margin: some(6),
             other_unrealized_pnl: some(7),
-            taker_fee_rate: if model == Model::Okx { some(8) } else { None },
+            // Given to every model, so a fee where the model reserves none is refused, not panicked on.
+            taker_fee_rate: some(8),
             tick_size: some(9),
         };
         let _ = calculate(&input);

@@ -95,3 +95,38 @@ fn errors_name_the_field() {
     assert_eq!(err.path().to_string(), "entries.ladder.tranches[1].price");
     assert_eq!(err.inner().to_string().split(" at line").next(), Some("must be above 0"));
 }
+
+/// The same MEXC ladder with its resting rungs ignored (the position alone), and `counted` refused where no
+/// exchange counts resting orders: isolated margin, a model whose exchange does not, a time schedule.
+#[test]
+fn resting_rungs_are_counted_only_where_the_exchange_counts_them() {
+    let counted = example("mexc-cross-resting.json");
+    let liquidations = |plan: &Plan| -> Vec<String> {
+        let report = evaluate_plan(plan).expect("evaluates");
+        report.rows.iter().map(|r| r.liquidation_price.map(|p| p.to_string()).unwrap_or_default()).collect()
+    };
+    assert_eq!(liquidations(&counted), ["47740", "50538", "51485"]);
+    // Hand arithmetic in tests/data/plans.txt: the position alone is liquidated at 30,240 and 44,738.
+    let alone = Plan { resting_orders: None, ..counted.clone() };
+    assert_eq!(liquidations(&alone), ["30240", "44738", "51485"]);
+    // Counted, the first two rows are liquidated before the 45,000 stop; alone, none is until the last.
+    let before_stop = |plan: &Plan| -> Vec<Option<usize>> {
+        let report = evaluate_plan(plan).expect("evaluates");
+        report.warnings.iter().filter(|w| w.kind() == WarningKind::LiquidationBeforeStop).map(|w| w.tranche()).collect()
+    };
+    assert_eq!(before_stop(&counted), [Some(0), Some(1), Some(2)]);
+    assert_eq!(before_stop(&alone), [Some(2)]);
+
+    let field = |plan: Plan| evaluate_plan(&plan).expect_err("refused").to_string();
+    let isolated = Plan { margin_mode: scaleplan::liquidation::MarginMode::Isolated, ..counted.clone() };
+    assert_eq!(
+        field(isolated),
+        "restingOrders: applies only to cross margin; resting orders do not touch an isolated position's margin"
+    );
+    let binance = Plan { model: scaleplan::liquidation::Model::Binance, ..counted.clone() };
+    assert_eq!(
+        field(binance),
+        "restingOrders: cannot be counted under the binance model: its exchange does not count resting orders \
+         against cross collateral (bingx and mexc do); leave it out"
+    );
+}

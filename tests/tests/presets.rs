@@ -1,6 +1,6 @@
-//! The bundled instrument presets: every one parses, is dated and cited, and its tier table is internally
-//! consistent (contiguous brackets, rising rates, falling leverage, maintenance margin continuous at every
-//! boundary). Parse errors of edited presets name the entry.
+//! The bundled instrument presets: every one parses, is dated and cited, names its exchange as the exchange
+//! writes it, and its tier table is internally consistent (contiguous brackets, rising rates, falling leverage,
+//! maintenance margin continuous at every boundary). Parse errors of edited presets name the entry.
 
 use scaleplan::presets::{self, parse_presets, Preset, MODELS};
 use scaleplan::{ContractKind, Decimal, Error, Result, Tier};
@@ -69,8 +69,17 @@ fn every_preset_is_dated_and_cited() -> Result<()> {
 fn models_are_known_and_match_the_exchange() -> Result<()> {
     for p in all()? {
         assert!(MODELS.contains(&p.model.as_str()), "{}: model {}", p.name(), p.model);
-        assert_eq!(p.model, p.exchange, "{}: every bundled exchange uses its own model", p.name());
+        assert_eq!(p.model, p.exchange.to_ascii_lowercase(), "{}: every bundled exchange uses its own model", p.name());
     }
+    Ok(())
+}
+
+/// Names read as the exchanges write them; the model names stay lowercase.
+#[test]
+fn exchanges_are_spelt_as_they_spell_themselves() -> Result<()> {
+    let mut names: Vec<String> = all()?.into_iter().map(|p| p.exchange).collect();
+    names.dedup();
+    assert_eq!(names, ["Binance", "Bybit", "OKX", "Hyperliquid", "BingX", "MEXC", "WEEX"]);
     Ok(())
 }
 
@@ -80,10 +89,42 @@ fn each_exchange_has_btc_and_eth() -> Result<()> {
     for exchange in MODELS {
         for base in ["BTC", "ETH"] {
             assert!(
-                list.iter().any(|p| p.exchange == exchange && p.symbol.starts_with(base)),
+                list.iter().any(|p| p.exchange.eq_ignore_ascii_case(exchange) && p.symbol.starts_with(base)),
                 "{exchange} has no {base} preset"
             );
         }
+    }
+    Ok(())
+}
+
+/// A preset whose contract rules could not be dated says so, and why, in its notes.
+#[test]
+fn an_undated_preset_says_why() -> Result<()> {
+    for p in all()? {
+        if p.as_of == "undated" {
+            assert!(
+                p.notes.contains("date is not recorded") || p.notes.contains("undated"),
+                "{}: undated and the notes do not say why",
+                p.name()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Funding intervals are given where a source gives them, and in hours a day divides into.
+#[test]
+fn funding_intervals_divide_the_day() -> Result<()> {
+    let list = all()?;
+    for p in &list {
+        if let Some(hours) = p.funding_interval_hours {
+            assert!(hours > 0 && 24 % hours == 0, "{}: funding every {hours} h", p.name());
+            assert!(p.notes.to_ascii_lowercase().contains("funding"), "{}: funding interval not cited", p.name());
+        }
+    }
+    for (exchange, symbol) in [("BingX", "BTC-USDT"), ("BingX", "ETH-USDT"), ("WEEX", "BTCUSDT"), ("WEEX", "ETHUSDT"), ("MEXC", "BTC_USDT")] {
+        let p = presets::preset(exchange, symbol)?;
+        assert_eq!(p.and_then(|p| p.funding_interval_hours), Some(8), "{exchange} {symbol}");
     }
     Ok(())
 }
@@ -178,7 +219,7 @@ fn maintenance_margin_is_continuous_at_every_boundary() -> Result<()> {
 #[test]
 fn hyperliquid_maintenance_is_half_the_initial_margin_at_max_leverage() -> Result<()> {
     let list = all()?;
-    let hyperliquid: Vec<&Preset> = list.iter().filter(|p| p.exchange == "hyperliquid").collect();
+    let hyperliquid: Vec<&Preset> = list.iter().filter(|p| p.exchange == "Hyperliquid").collect();
     assert!(!hyperliquid.is_empty());
     for p in hyperliquid {
         assert!(!tiers_of(p).is_empty(), "{}: no tiers", p.name());
@@ -202,7 +243,7 @@ fn inverse_presets_carry_their_contract_size() -> Result<()> {
         );
     }
     for p in all()? {
-        if p.symbol.ends_with("USDT") || p.symbol.ends_with("USDT-SWAP") || p.exchange == "hyperliquid" {
+        if p.symbol.ends_with("USDT") || p.symbol.ends_with("USDT-SWAP") || p.exchange == "Hyperliquid" {
             assert_eq!(p.instrument.contract, ContractKind::Linear, "{}", p.name());
         }
     }
@@ -222,10 +263,26 @@ fn okx_contract_rules_are_converted_to_base_units() -> Result<()> {
     Ok(())
 }
 
+/// MEXC trades contracts (0.0001 BTC, 0.01 ETH) and counts its risk limits in them; the presets hold base units,
+/// with the one risk level's bound converted (530,000 contracts = 53 BTC, 82,000 = 820 ETH).
+#[test]
+fn mexc_contracts_and_risk_limits_are_converted_to_base_units() -> Result<()> {
+    for (symbol, contract, max_vol, step) in [("BTC_USDT", "0.0001", "530000", "0.0001"), ("ETH_USDT", "0.01", "82000", "0.01")] {
+        let p = presets::preset("mexc", symbol)?;
+        let p = p.as_ref().map(|p| &p.instrument);
+        assert_eq!(p.map(|i| (i.quantity_step.get(), i.min_quantity.get())), Some((dec(step), dec(step))), "MEXC {symbol}");
+        let cap = p.and_then(|i| i.tiers.first()).and_then(|t| t.notional_cap).map(|c| c.get());
+        assert_eq!(cap, Some(dec(max_vol) * dec(contract)), "MEXC {symbol}: risk level bound");
+    }
+    Ok(())
+}
+
 #[test]
 fn lookup_ignores_case_and_misses_cleanly() -> Result<()> {
-    let found = presets::preset("Binance", "btcusdt")?;
-    assert_eq!(found.map(|p| (p.exchange, p.symbol)), Some(("binance".to_owned(), "BTCUSDT".to_owned())));
+    let found = presets::preset("binance", "btcusdt")?;
+    assert_eq!(found.map(|p| (p.exchange, p.symbol)), Some(("Binance".to_owned(), "BTCUSDT".to_owned())));
+    let found = presets::preset("BINGX", "btc-usdt")?;
+    assert_eq!(found.map(|p| p.model), Some("bingx".to_owned()));
     assert_eq!(presets::preset("binance", "DOGEUSDT")?, None);
     assert_eq!(presets::preset("kraken", "BTCUSDT")?, None);
     Ok(())
@@ -263,14 +320,14 @@ fn edited_presets_with_errors_are_refused_naming_the_entry() -> Result<()> {
     assert_eq!(parse_presets("[]")?, Vec::new());
 
     let negative_tick = edited(|p| p["instrument"]["tickSize"] = "-0.1".into())?;
-    assert_eq!(field_of(parse_presets(&negative_tick)), Some("presets[0] (binance BTCUSDT)".to_owned()));
+    assert_eq!(field_of(parse_presets(&negative_tick)), Some("presets[0] (Binance BTCUSDT)".to_owned()));
 
     // Decimals are strings: a JSON float would already have lost exactness.
     let float_fee = edited(|p| p["instrument"]["takerFee"] = serde_json::json!(0.0005))?;
-    assert_eq!(field_of(parse_presets(&float_fee)), Some("presets[0] (binance BTCUSDT)".to_owned()));
+    assert_eq!(field_of(parse_presets(&float_fee)), Some("presets[0] (Binance BTCUSDT)".to_owned()));
 
     let unknown_model = edited(|p| p["model"] = "deribit".into())?;
-    assert_eq!(field_of(parse_presets(&unknown_model)), Some("presets[0] (binance BTCUSDT).model".to_owned()));
+    assert_eq!(field_of(parse_presets(&unknown_model)), Some("presets[0] (Binance BTCUSDT).model".to_owned()));
 
     let unnamed = edited(|p| p["symbol"] = serde_json::Value::Null)?;
     assert_eq!(field_of(parse_presets(&unnamed)), Some("presets[0]".to_owned()));

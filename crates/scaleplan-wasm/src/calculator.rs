@@ -3,7 +3,7 @@
 //! [`LiquidationConfig`] this parses into.
 
 use scaleplan::liquidation::{
-    liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions,
+    liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
 };
 use scaleplan::num::parse_decimal;
 use scaleplan::{ContractKind, Decimal, Error, MarginRate, NonNegative, Price, Quantity, Rate, Result, Side, Tier};
@@ -62,7 +62,7 @@ pub struct LiquidationInput {
     /// Cross only: unrealized PnL of the other positions.
     #[serde(default)]
     pub other_unrealized_pnl: Option<String>,
-    /// OKX only: taker fee rate of closing.
+    /// okx, bingx, and weex in cross margin: taker fee rate of closing.
     #[serde(default)]
     pub taker_fee_rate: Option<String>,
     /// Price grid to round to.
@@ -127,6 +127,7 @@ impl LiquidationInput {
             wallet: NonNegative::parse("walletBalance", &self.wallet_balance)?,
             maintenance,
             others,
+            resting: RestingOrders::default(),
             taker_fee: self.taker_fee_rate.as_deref().map(|t| Rate::parse("takerFeeRate", t)).transpose()?,
             tick_size: self.tick_size.as_deref().map(|t| Price::parse("tickSize", t)).transpose()?,
         })

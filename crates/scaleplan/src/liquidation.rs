@@ -1,18 +1,27 @@
-//! Liquidation and bankruptcy prices of one position, computed the way Binance, Bybit, OKX and Hyperliquid do.
+//! Liquidation and bankruptcy prices of one position, computed the way Binance, Bybit, OKX, Hyperliquid, BingX,
+//! MEXC and WEEX do.
 //!
 //! Two families of formulas exist and give different prices for the same trade (see [`Model`]):
-//! maintenance margin measured at the liquidation price (Binance, Hyperliquid, OKX) or on the entry value
-//! (Bybit). Both are solved here in one variable, the position's notional `N` in the unit the exchanges tier by:
+//! maintenance margin measured at the liquidation price (Binance, Hyperliquid, OKX, BingX, WEEX) or on the entry
+//! value (Bybit, MEXC). Within a family the models differ in where the tier is looked up ([`TierBasis`]) and whether
+//! the taker fee of closing is reserved with the maintenance margin. Both families are solved here in one variable,
+//! the position's notional `N` in the unit the exchanges tier by:
 //! `N = q·P` in the quote currency for linear contracts and `N = n·CS/P` in coin for inverse ones. In that variable
 //! the equity of the position is linear for both kinds of contract:
 //!
 //! `equity(N) = WB + lean·(N − N_E)`, with `lean = side` (linear) or `−side` (inverse), `N_E` the entry notional,
 //!
 //! since a linear PnL is `side·q·(P − E) = side·(N − N_E)` and an inverse one `side·n·CS·(1/E − 1/P) = −side·(N − N_E)`.
-//! Maintenance margin is `N·MMR − cum` (Binance "cum", Bybit/Hyperliquid "deduction"). Solving
-//! `equity(N) = N·MMR − cum` gives `N* = (WB − lean·N_E + cum) / (MMR − lean)`, which is Binance's published
-//! `LP = (WB − TMM1 + UPNL1 + cum − side·q·E) / (q·MMR − side·q)` for linear contracts and
-//! `LP = n·CS·(MMR + side) / (WB + cum + side·n·CS/E)` for inverse ones.
+//! Maintenance margin is `N·MMR − cum` (Binance "cum", Bybit/Hyperliquid deduction, BingX "maintAmount"; MEXC and
+//! WEEX publish none, so 0). Solving `equity(N) = N·MMR − cum` gives `N* = (WB − lean·N_E + cum) / (MMR − lean)`,
+//! which is Binance's published `LP = (WB − TMM1 + UPNL1 + cum − side·q·E) / (q·MMR − side·q)` for linear contracts
+//! and `LP = n·CS·(MMR + side) / (WB + cum + side·n·CS/E)` for inverse ones. A model that reserves the closing fee
+//! solves with `MMR + fee` in place of `MMR`.
+//!
+//! Orders still resting on the book ([`RestingOrders`]) take part only in cross margin and only under the models
+//! whose exchange counts them: MEXC leaves their margin out of the cross equity, BingX counts their size toward the
+//! maintenance margin, the closing fee and the tier and freezes their trading fee. The sources are in
+//! `docs/research/exchanges.md`.
 //!
 //! Prices are returned rounded toward the entry ([`Side::conservative_liquidation`]), so the price shown is never
 //! further away than the exact one: to the tick size when one is given, otherwise to [`PRICE_DECIMALS`] places.
@@ -23,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Tier};
 use crate::num::{
-    calc, round_dp, round_to_step, MarginRate, NonNegative, Price, Quantity, Rate, Round, Side,
+    calc, round_dp, round_to_step, Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Round, Side,
 };
 
 /// Decimal places of a returned price when no tick size is given.
@@ -75,6 +84,139 @@ pub enum Model {
     /// leverage of the tier: 0.0125 for 40×). Hyperliquid lists only linear (USDC) perpetuals; for inverse
     /// contracts this model applies the same equation in coin, which makes it identical to [`Model::Binance`].
     Hyperliquid,
+    /// BingX Perpetual Futures: liquidation when "Margin Rate <= Maintenance Margin Rate + Taker Fee Rate", the
+    /// margin rate taken on the position value at the mark and the tier on that notional value. Binance's tier walk
+    /// (tier at the liquidation notional) solved with `MMR + takerFeeRate`; the tier's `maintAmount` is Binance's
+    /// `cum`. It differs from [`Model::Okx`] only in the tier rule, which OKX takes at the entry.
+    ///
+    /// Source: BingX help "Perpetual Futures | Fee Schedule" (article 360046487573), "Perpetual Futures Forced
+    /// Liquidation Rules" (10689309996185: liquidation when "margin ≤ maintenance margin + taker fee") and "What is
+    /// forced liquidation" (11263299509391: risk = (maintenance margin + closing fee) / (margin + unrealized PnL),
+    /// maintenance "calculated based on your positions (notional value) within the tiers"); tiers from
+    /// `GET /openApi/swap/v1/maintMarginRatio`. BingX publishes no separate coin-margined formula; for inverse
+    /// contracts this model applies the same equation in coin.
+    ///
+    /// In cross margin, orders still resting count toward the maintenance margin, the closing fee and the tier
+    /// ([`RestingOrders::notional`]) and their taker fee is frozen ([`RestingOrders::fees`]): "The maintenance
+    /// margin and position closing fee for cross margin positions are calculated based on position data and the
+    /// number of pending orders. Frozen assets refer to ... trading fees for cross margin pending orders."
+    ///
+    /// BingX's other product, Standard Futures, liquidates when equity falls to an "adjustment factor" times the
+    /// initial margin; that is the [`Model::Bybit`] equation with `MMR = adjustment factor ÷ leverage` (see
+    /// `docs/research/exchanges.md`) and needs no model of its own.
+    Bingx,
+    /// MEXC: Bybit's equation (maintenance margin on the opening value, `LP = E − side·(PM − MM)/q` with
+    /// `MM = E·q·MMR`), with MEXC's risk limits: tiers counted in contracts, so looked up by the position's size
+    /// ([`TierBasis::PositionSize`]: tier bounds are base units for linear contracts, contracts for inverse ones),
+    /// and no maintenance amount (each level's rate applies to the whole position).
+    ///
+    /// Source: MEXC blog "Liquidation in Futures" (long 0.1 BTC at 50,000 with 25×, MMR 0.4 %: MM = 20, position
+    /// margin 200, liquidation price 48,200, "commission excluded"); MEXC "Liquidation and Risk Limit" (support
+    /// article 360044646391: "Position Margin + Unrealized P&L ≤ Maintenance Margin + Liquidation Fees"); the
+    /// contract API's `riskBaseVol`, `riskIncrVol`, `riskIncrMmr`, `riskLevelLimit` and `riskLimitType`
+    /// ("BY_VOLUME"). MEXC publishes no rate for its liquidation fees, and its own example leaves them out; so does
+    /// this model.
+    ///
+    /// In cross margin the margin of orders still resting is left out of the equity ([`RestingOrders::margin`]):
+    /// "Equity in cross margin account (excluding ... all order margin) ≤ Maintenance Margin + Liquidation Fees".
+    Mexc,
+    /// WEEX: Binance's equation with no maintenance amount (WEEX's tier tables give only a rate), tier at the
+    /// liquidation notional; in cross margin the closing fee rate is added to the maintenance rate, in isolated
+    /// margin it is not.
+    ///
+    /// Source: WEEX help "WEEX Futures: Estimated liquidation price" and "Maintenance Margin Rate" (margin rate =
+    /// (position margin + unrealized PnL) ÷ (face value × contracts × mark price), liquidation when it reaches the
+    /// maintenance rate), "Liquidation process" ("Under the cross margin system ... the margin rate falls below or
+    /// equals the maintenance margin rate plus the closing fee rate") and "WEEX Futures Pro: Estimated liquidation
+    /// price" (`mark − (value − maintenance) ÷ (q·(1 − MMR))` for a long, which rearranges to Binance's equation).
+    Weex,
+}
+
+/// Where a [`Model`] looks up the maintenance tier of a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TierBasis {
+    /// The notional at the liquidation price: each tier is tried and the self-consistent one kept (Binance,
+    /// Hyperliquid, BingX, WEEX).
+    LiquidationNotional,
+    /// The notional at the entry price (Bybit; OKX, whose tiers are bounded by size, which the price does not move).
+    EntryNotional,
+    /// The position's size: base units for linear contracts, contracts for inverse ones (MEXC's risk limits "by
+    /// volume"). The tiers' `notionalFloor`/`notionalCap` are then sizes, not notionals.
+    PositionSize,
+}
+
+/// How an exchange counts orders still resting on the book against a cross wallet (see [`RestingOrders`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RestingRule {
+    /// The orders' initial margin (value ÷ leverage) is left out of the cross equity (MEXC).
+    ReserveMargin,
+    /// The orders' notional counts toward the maintenance margin, the closing fee and the tier, and their taker fee
+    /// is frozen out of the collateral (BingX).
+    CountInMaintenance,
+}
+
+/// Where a model measures the maintenance margin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    /// At the liquidation price (the notional there).
+    AtLiquidation,
+    /// On the entry value, fixed when the position opens.
+    OnEntryValue,
+}
+
+impl Model {
+    /// Every model, in the order the plan schema and the presets list them.
+    pub const ALL: [Self; 7] =
+        [Self::Binance, Self::Bybit, Self::Okx, Self::Hyperliquid, Self::Bingx, Self::Mexc, Self::Weex];
+
+    /// The model's serialized name (`binance`, `bingx`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Binance => "binance",
+            Self::Bybit => "bybit",
+            Self::Okx => "okx",
+            Self::Hyperliquid => "hyperliquid",
+            Self::Bingx => "bingx",
+            Self::Mexc => "mexc",
+            Self::Weex => "weex",
+        }
+    }
+
+    /// Where the model looks up the tier.
+    pub fn tier_basis(self) -> TierBasis {
+        match self {
+            Self::Binance | Self::Hyperliquid | Self::Bingx | Self::Weex => TierBasis::LiquidationNotional,
+            Self::Bybit | Self::Okx => TierBasis::EntryNotional,
+            Self::Mexc => TierBasis::PositionSize,
+        }
+    }
+
+    /// Whether the model reserves the taker fee of closing with the maintenance margin in `mode`.
+    pub fn reserves_closing_fee(self, mode: MarginMode) -> bool {
+        match self {
+            Self::Okx | Self::Bingx => true,
+            Self::Weex => mode == MarginMode::Cross,
+            Self::Binance | Self::Bybit | Self::Hyperliquid | Self::Mexc => false,
+        }
+    }
+
+    /// How the model's exchange counts orders still resting against a cross wallet; `None` when it does not
+    /// (Binance takes open orders' margin from the available balance, not from the wallet its liquidation reads;
+    /// no rule was found for Bybit, OKX, Hyperliquid or WEEX).
+    pub fn resting_rule(self) -> Option<RestingRule> {
+        match self {
+            Self::Mexc => Some(RestingRule::ReserveMargin),
+            Self::Bingx => Some(RestingRule::CountInMaintenance),
+            Self::Binance | Self::Bybit | Self::Okx | Self::Hyperliquid | Self::Weex => None,
+        }
+    }
+
+    fn measure(self) -> Measure {
+        match self {
+            Self::Bybit | Self::Mexc => Measure::OnEntryValue,
+            Self::Binance | Self::Okx | Self::Hyperliquid | Self::Bingx | Self::Weex => Measure::AtLiquidation,
+        }
+    }
 }
 
 /// Whether the position has its own margin or shares the account's wallet.
@@ -127,6 +269,69 @@ pub struct OtherPositions {
     pub unrealized_pnl: Decimal,
 }
 
+/// Orders of the same contract still resting on the book, as the exchanges that count them against a cross wallet
+/// do (see [`RestingRule`] and `docs/research/exchanges.md`). All amounts are in the margin currency: the quote
+/// currency for linear contracts, the coin for inverse ones.
+///
+/// Build it with [`RestingOrders::order`] for each order and [`RestingOrders::plus`]; each model reads only what
+/// its rule names and refuses the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RestingOrders {
+    /// Initial margin the orders reserve, left out of the cross equity ([`RestingRule::ReserveMargin`]).
+    pub margin: Decimal,
+    /// The orders' notional at their prices (`q·P`, or `n·CS/P` in coin), counted with the position's toward the
+    /// maintenance margin, the closing fee and the tier ([`RestingRule::CountInMaintenance`]).
+    pub notional: Decimal,
+    /// Trading fees frozen for the orders, left out of the collateral ([`RestingRule::CountInMaintenance`]).
+    pub fees: Decimal,
+}
+
+impl RestingOrders {
+    /// What one order of `value` (its notional at its price, in the margin currency) at `leverage` takes from a
+    /// cross wallet under `rule`: its initial margin `value ÷ leverage`, or its notional and its taker fee
+    /// `value × taker_fee` (BingX freezes "Σ(order amount / leverage) + taker fee" for an order, help "Account
+    /// Structure (Perpetual Swap)"; for cross orders only the fee is frozen).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the numbers leave the decimal range.
+    pub fn order(rule: RestingRule, value: Decimal, leverage: Leverage, taker_fee: Rate) -> Result<Self> {
+        Ok(match rule {
+            RestingRule::ReserveMargin => {
+                Self { margin: (calc(value) / leverage.get()).get("restingOrders")?, ..Self::default() }
+            }
+            RestingRule::CountInMaintenance => Self {
+                notional: value,
+                fees: (calc(value) * taker_fee.get()).get("restingOrders")?,
+                ..Self::default()
+            },
+        })
+    }
+
+    /// The sum of both.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the numbers leave the decimal range.
+    pub fn plus(self, other: Self) -> Result<Self> {
+        Ok(Self {
+            margin: (calc(self.margin) + other.margin).get("restingOrders")?,
+            notional: (calc(self.notional) + other.notional).get("restingOrders")?,
+            fees: (calc(self.fees) + other.fees).get("restingOrders")?,
+        })
+    }
+
+    /// What is left once `other` no longer rests (it filled).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the numbers leave the decimal range.
+    pub fn minus(self, other: Self) -> Result<Self> {
+        Ok(Self {
+            margin: (calc(self.margin) - other.margin).get("restingOrders")?,
+            notional: (calc(self.notional) - other.notional).get("restingOrders")?,
+            fees: (calc(self.fees) - other.fees).get("restingOrders")?,
+        })
+    }
+}
+
 /// Everything [`liquidation`] needs about one position.
 ///
 /// Errors name fields as the calculator input spells them (`walletBalance`, `tiers[2].notionalFloor`).
@@ -150,7 +355,11 @@ pub struct LiquidationConfig {
     pub maintenance: Maintenance,
     /// Other positions sharing a cross wallet; must be zero for isolated margin.
     pub others: OtherPositions,
-    /// Taker fee rate reserved for closing; only [`Model::Okx`] uses it.
+    /// Orders still resting that the exchange counts against a cross wallet; all zero for isolated margin and for
+    /// models whose exchange does not count them ([`Model::resting_rule`]).
+    pub resting: RestingOrders,
+    /// Taker fee rate reserved for closing; used by the models that reserve it ([`Model::reserves_closing_fee`]:
+    /// OKX and BingX, WEEX in cross margin), 0 when left out.
     pub taker_fee: Option<Rate>,
     /// Price grid to round to; [`PRICE_DECIMALS`] places when `None`.
     pub tick_size: Option<Price>,
@@ -200,7 +409,9 @@ impl Liquidation {
 /// Liquidation and bankruptcy prices of one position under `config.model`'s formula (see [`Model`]).
 ///
 /// ```
-/// use scaleplan::liquidation::{liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+/// use scaleplan::liquidation::{
+///     liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
+/// };
 /// use scaleplan::{ContractKind, Side};
 /// // Binance FAQ: cross wallet 500 USDT, long 0.02 BTC at 50,000, MMR 0.4 %, cum 0 → 25,100.4016…, which the FAQ
 /// // prints as 25,100.40; on a 0.01 tick it is rounded up, toward the entry, to 25,100.41.
@@ -214,6 +425,7 @@ impl Liquidation {
 ///     wallet: "500".parse()?,
 ///     maintenance: Maintenance::Flat { rate: "0.004".parse()?, amount: "0".parse()? },
 ///     others: OtherPositions::default(),
+///     resting: RestingOrders::default(),
 ///     taker_fee: None,
 ///     tick_size: Some("0.01".parse()?),
 /// };
@@ -225,10 +437,10 @@ impl Liquidation {
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the field when the inputs contradict each other: tiers out of order or with gaps,
-/// other positions given for isolated margin, a taker fee for a model other than OKX, a maintenance amount larger
-/// than the maintenance margin it is deducted from, or a wallet that does not cover the maintenance margin at the
-/// entry price (the position would be liquidated as it opens). [`Error::Overflow`] when the numbers leave the
-/// decimal range.
+/// other positions or resting orders given for isolated margin, resting orders the model's exchange does not count,
+/// a taker fee for a model that reserves none, a maintenance amount larger than the maintenance margin it is
+/// deducted from, or a wallet that does not cover the maintenance margin at the entry price (the position would be
+/// liquidated as it opens). [`Error::Overflow`] when the numbers leave the decimal range.
 pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
     liquidation_with(config, config.maintenance.schedule())
 }
@@ -236,45 +448,59 @@ pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
 /// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread).
 pub(crate) fn liquidation_with(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<Liquidation> {
     check_others(config)?;
+    check_resting(config)?;
     check_fee(config, maintenance)?;
     if let Schedule::Tiers(tiers) = maintenance {
         check_tiers(tiers)?;
     }
     let frame = Frame::new(config)?;
-    let available = (calc(config.wallet.get()) - config.others.maintenance_margin + config.others.unrealized_pnl)
+    let resting = config.resting;
+    let available = (calc(config.wallet.get()) - config.others.maintenance_margin + config.others.unrealized_pnl
+        - resting.margin
+        - resting.fees)
         .get("walletBalance")?;
-    let fee = config.taker_fee.map_or(Decimal::ZERO, Rate::get);
+    let fee = if config.model.reserves_closing_fee(config.mode) {
+        config.taker_fee.map_or(Decimal::ZERO, Rate::get)
+    } else {
+        Decimal::ZERO
+    };
 
     let entry_tier = match maintenance {
         Schedule::Flat { rate, amount } => Applied { index: None, rate, amount },
         Schedule::Tiers(tiers) => {
-            let index = tier_index(tiers, frame.entry_notional);
+            let measure = match config.model.tier_basis() {
+                TierBasis::PositionSize => config.quantity.get(),
+                TierBasis::LiquidationNotional | TierBasis::EntryNotional => frame.measure(frame.entry_notional)?,
+            };
+            let index = tier_index(tiers, measure);
             let tier = tiers.get(index).ok_or_else(|| Error::invalid("tiers", "must hold at least one tier"))?;
             Applied::from_tier(index, tier)
         }
     };
     frame.check_entry(config, available, entry_tier, fee)?;
 
-    let (liquidation_price, applied) = match (config.model, maintenance) {
-        // Binance and Hyperliquid look the tier up at the liquidation price: no price, no tier.
-        (Model::Binance | Model::Hyperliquid, Schedule::Tiers(tiers)) => match frame.walk(tiers, available)? {
+    let (liquidation_price, applied) = match (config.model.tier_basis(), config.model.measure(), maintenance) {
+        // Looked up at the liquidation price: no price, no tier.
+        (TierBasis::LiquidationNotional, _, Schedule::Tiers(tiers)) => match frame.walk(tiers, available, fee)? {
             Some((notional, applied)) => match frame.price(notional, config, "liquidationPrice")? {
                 Some(price) => (Some(price), Some(applied)),
                 None => (None, None),
             },
             None => (None, None),
         },
-        (Model::Bybit, _) => {
+        (_, Measure::OnEntryValue, _) => {
             let notional = frame.entry_value_root(available, entry_tier)?;
             (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
         }
-        (Model::Okx | Model::Binance | Model::Hyperliquid, _) => {
+        (_, Measure::AtLiquidation, _) => {
             let notional = frame.root(available, entry_tier.rate.get(), entry_tier.amount.get(), fee)?;
             (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
         }
     };
 
-    let bankrupt_equity = (calc(config.wallet.get()) + config.others.unrealized_pnl).get("bankruptcyPrice")?;
+    let bankrupt_equity =
+        (calc(config.wallet.get()) + config.others.unrealized_pnl - resting.margin - resting.fees)
+            .get("bankruptcyPrice")?;
     let bankruptcy_notional =
         (calc(frame.entry_notional) - calc(frame.lean) * bankrupt_equity).get("bankruptcyPrice")?;
     let bankruptcy_price = frame.price(bankruptcy_notional, config, "bankruptcyPrice")?;
@@ -308,6 +534,8 @@ struct Frame {
     size: Decimal,
     /// Notional at the entry price.
     entry_notional: Decimal,
+    /// Notional of resting orders counted with the position's toward maintenance and the tier (BingX); 0 otherwise.
+    offset: Decimal,
     /// +1 when equity rises with notional (linear long, inverse short), −1 otherwise.
     lean: Decimal,
     inverse: bool,
@@ -318,10 +546,12 @@ impl Frame {
         let quantity = config.quantity.get();
         let entry = config.entry.get();
         let side = config.side.sign();
+        let offset = config.resting.notional;
         match config.contract {
             ContractKind::Linear => Ok(Self {
                 size: quantity,
                 entry_notional: (calc(quantity) * entry).get("entryNotional")?,
+                offset,
                 lean: side,
                 inverse: false,
             }),
@@ -330,6 +560,7 @@ impl Frame {
                 Ok(Self {
                     size,
                     entry_notional: (calc(size) / entry).get("entryNotional")?,
+                    offset,
                     lean: config.side.opposite().sign(),
                     inverse: true,
                 })
@@ -337,16 +568,25 @@ impl Frame {
         }
     }
 
-    /// Equity minus maintenance margin at `notional`: positive while the position survives.
-    fn surplus(&self, available: Decimal, rate: Decimal, amount: Decimal, notional: Decimal) -> Result<Decimal> {
-        let equity = calc(available) + calc(self.lean) * (calc(notional) - self.entry_notional);
-        (equity - calc(notional) * rate + amount).get("liquidationPrice")
+    /// What the tiers and the maintenance margin read at the position's `notional`: that notional plus the
+    /// resting orders counted with it.
+    fn measure(&self, notional: Decimal) -> Result<Decimal> {
+        (calc(notional) + self.offset).get("liquidationPrice")
     }
 
-    /// The notional where equity meets maintenance measured there: `(WB − lean·N_E + cum) / (MMR + fee − lean)`.
+    /// Equity minus maintenance margin (with the closing fee, if any, in `rate`) at `notional`: positive while the
+    /// position survives.
+    fn surplus(&self, available: Decimal, rate: Decimal, amount: Decimal, notional: Decimal) -> Result<Decimal> {
+        let equity = calc(available) + calc(self.lean) * (calc(notional) - self.entry_notional);
+        (equity - (calc(notional) + self.offset) * rate + amount).get("liquidationPrice")
+    }
+
+    /// The notional where equity meets maintenance measured there:
+    /// `(WB − lean·N_E + cum − offset·(MMR + fee)) / (MMR + fee − lean)`.
     fn root(&self, available: Decimal, rate: Decimal, amount: Decimal, fee: Decimal) -> Result<Decimal> {
-        let numerator = calc(available) - calc(self.lean) * self.entry_notional + amount;
-        (numerator / (calc(rate) + fee - self.lean)).get("liquidationPrice")
+        let rate = (calc(rate) + fee).get("liquidationPrice")?;
+        let numerator = calc(available) - calc(self.lean) * self.entry_notional + amount - calc(self.offset) * rate;
+        (numerator / (calc(rate) - self.lean)).get("liquidationPrice")
     }
 
     /// Bybit's root, maintenance fixed at the entry value: `N_E − lean·(WB − MM_E)`.
@@ -365,7 +605,7 @@ impl Frame {
         applied: Applied,
         fee: Decimal,
     ) -> Result<()> {
-        let base = (calc(self.entry_notional) * applied.rate.get()).get("maintenanceMargin")?;
+        let base = (calc(self.measure(self.entry_notional)?) * applied.rate.get()).get("maintenanceMargin")?;
         if applied.amount.get() > base {
             let field = match applied.index {
                 Some(index) => format!("tiers[{index}].maintenanceAmount"),
@@ -379,15 +619,13 @@ impl Frame {
                 ),
             ));
         }
-        let rate = match config.model {
-            Model::Okx => (calc(applied.rate.get()) + fee).get("maintenanceMargin")?,
-            Model::Binance | Model::Bybit | Model::Hyperliquid => applied.rate.get(),
-        };
+        let rate = (calc(applied.rate.get()) + fee).get("maintenanceMargin")?;
         if self.surplus(available, rate, applied.amount.get(), self.entry_notional)? > Decimal::ZERO {
             return Ok(());
         }
-        let maintenance = (calc(self.entry_notional) * rate - applied.amount.get()).get("maintenanceMargin")?;
-        let problem = if config.others == OtherPositions::default() {
+        let maintenance =
+            (calc(self.measure(self.entry_notional)?) * rate - applied.amount.get()).get("maintenanceMargin")?;
+        let problem = if config.others == OtherPositions::default() && config.resting == RestingOrders::default() {
             format!(
                 "must be more than the maintenance margin at the entry price ({}); with less the position is \
                  liquidated as soon as it opens",
@@ -395,8 +633,8 @@ impl Frame {
             )
         } else {
             format!(
-                "must be more than the maintenance margin at the entry price ({}) plus otherMaintenanceMargin minus \
-                 otherUnrealizedPnl; with less the position is liquidated as soon as it opens",
+                "must be more than the maintenance margin at the entry price ({}) plus what the other positions and \
+                 the resting orders take from it; with less the position is liquidated as soon as it opens",
                 maintenance.normalize()
             )
         };
@@ -404,11 +642,12 @@ impl Frame {
     }
 
     /// Binance's tier rule: walk from the entry tier in the adverse direction, solving with each tier's rate and
-    /// amount, and keep the first root inside its own tier. For tiers with continuous maintenance margin this is
-    /// the one self-consistent tier; when a tier's amount leaves a jump and the surplus is already gone at the
-    /// boundary, the boundary itself is where the position is liquidated.
-    fn walk(&self, tiers: &[Tier], available: Decimal) -> Result<Option<(Decimal, Applied)>> {
-        let start = tier_index(tiers, self.entry_notional);
+    /// amount (plus `fee`), and keep the first root inside its own tier. For tiers with continuous maintenance
+    /// margin this is the one self-consistent tier; when a tier's amount leaves a jump (WEEX's and MEXC's tiers have
+    /// no amounts) and the surplus is already gone at the boundary, the boundary itself is where the position is
+    /// liquidated. Tier bounds are compared with the position's notional plus the resting orders counted with it.
+    fn walk(&self, tiers: &[Tier], available: Decimal, fee: Decimal) -> Result<Option<(Decimal, Applied)>> {
+        let start = tier_index(tiers, self.measure(self.entry_notional)?);
         let last = tiers.len().saturating_sub(1);
         // Equity falls with notional when `lean` is +1 (a linear long losing as the price drops), so the walk
         // goes down the tiers; otherwise up.
@@ -418,17 +657,23 @@ impl Frame {
         } else {
             Box::new(tiers.iter().enumerate().skip(start))
         };
+        // A tier bound on the measure, as the position's own notional.
+        let position_notional = |bound: Decimal| (calc(bound) - self.offset).get("liquidationPrice");
         let mut boundary = self.entry_notional;
         for (index, tier) in order {
             let applied = Applied::from_tier(index, tier);
-            let (rate, amount) = (tier.maintenance_margin_rate.get(), tier.maintenance_amount.get());
+            let rate = (calc(tier.maintenance_margin_rate.get()) + fee).get("liquidationPrice")?;
+            let amount = tier.maintenance_amount.get();
             if self.surplus(available, rate, amount, boundary)? <= Decimal::ZERO {
                 return Ok(Some((boundary, applied)));
             }
-            let root = self.root(available, rate, amount, Decimal::ZERO)?;
+            let root = self.root(available, tier.maintenance_margin_rate.get(), amount, fee)?;
             if descending {
                 // Below the first tier's floor the first tier still applies.
-                let floor = if index == 0 { Decimal::ZERO } else { tier.notional_floor.get() };
+                if index == 0 {
+                    return Ok(Some((root, applied)));
+                }
+                let floor = position_notional(tier.notional_floor.get())?;
                 if root >= floor {
                     return Ok(Some((root, applied)));
                 }
@@ -436,7 +681,9 @@ impl Frame {
             } else {
                 // Past the last tier's cap the last tier still applies.
                 match tier.notional_cap {
-                    Some(cap) if index < last && root > cap.get() => boundary = cap.get(),
+                    Some(cap) if index < last && root > position_notional(cap.get())? => {
+                        boundary = position_notional(cap.get())?;
+                    }
                     _ => return Ok(Some((root, applied))),
                 }
             }
@@ -478,11 +725,12 @@ impl Frame {
     }
 }
 
-/// Index of the tier holding `notional`: the first that contains it, the first tier below every floor and the
-/// last past every cap. `tiers` is non-empty, contiguous and ascending ([`check_tiers`]).
-fn tier_index(tiers: &[Tier], notional: Decimal) -> usize {
-    tiers.iter().position(|t| t.contains(notional)).unwrap_or_else(|| match tiers.first() {
-        Some(first) if notional < first.notional_floor.get() => 0,
+/// Index of the tier holding `measure` (a notional, or a size under [`TierBasis::PositionSize`]): the first that
+/// contains it, the first tier below every floor and the last past every cap. `tiers` is non-empty, contiguous and
+/// ascending ([`check_tiers`]).
+fn tier_index(tiers: &[Tier], measure: Decimal) -> usize {
+    tiers.iter().position(|t| t.contains(measure)).unwrap_or_else(|| match tiers.first() {
+        Some(first) if measure < first.notional_floor.get() => 0,
         _ => tiers.len().saturating_sub(1),
     })
 }
@@ -539,29 +787,66 @@ fn check_others(config: &LiquidationConfig) -> Result<()> {
     Ok(())
 }
 
-fn check_fee(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<()> {
-    let Some(fee) = config.taker_fee.map(Rate::get) else { return Ok(()) };
-    match config.model {
-        Model::Okx if fee < Decimal::ZERO => {
-            Err(Error::invalid("takerFeeRate", "must be 0 or more (0.0005 is 0.05 %)"))
-        }
-        Model::Okx => {
-            let highest = match maintenance {
-                Schedule::Flat { rate, .. } => rate.get(),
-                Schedule::Tiers(tiers) => {
-                    tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or(Decimal::ZERO)
-                }
-            };
-            if (calc(highest) + fee).get("takerFeeRate")? >= Decimal::ONE {
-                return Err(Error::invalid("takerFeeRate", "added to the maintenance-margin rate must stay below 1"));
-            }
-            Ok(())
-        }
-        Model::Binance | Model::Bybit | Model::Hyperliquid if fee.is_zero() => Ok(()),
-        Model::Binance | Model::Bybit | Model::Hyperliquid => Err(Error::invalid(
-            "takerFeeRate",
-            "is used only by the okx model; leave it out for binance, bybit and hyperliquid",
+/// Resting orders only share a cross wallet, and only under the model whose exchange counts them, each in the way
+/// that exchange does.
+fn check_resting(config: &LiquidationConfig) -> Result<()> {
+    let resting = config.resting;
+    if resting == RestingOrders::default() {
+        return Ok(());
+    }
+    if [resting.margin, resting.notional, resting.fees].iter().any(|v| *v < Decimal::ZERO) {
+        return Err(Error::invalid("restingOrders", "amounts must be 0 or more"));
+    }
+    if config.mode == MarginMode::Isolated {
+        return Err(Error::invalid(
+            "restingOrders",
+            "apply only to cross margin; resting orders do not touch an isolated position's margin",
+        ));
+    }
+    let name = config.model.name();
+    match config.model.resting_rule() {
+        None => Err(Error::invalid(
+            "restingOrders",
+            format!("are not counted against cross collateral under the {name} model; only bingx and mexc count them"),
         )),
+        Some(RestingRule::ReserveMargin) if !resting.notional.is_zero() || !resting.fees.is_zero() => {
+            Err(Error::invalid(
+                "restingOrders",
+                format!("under the {name} model reserve only their margin; leave their notional and fees at 0"),
+            ))
+        }
+        Some(RestingRule::CountInMaintenance) if !resting.margin.is_zero() => Err(Error::invalid(
+            "restingOrders",
+            format!("under the {name} model count their notional and fees, not their margin; leave it at 0"),
+        )),
+        Some(_) => Ok(()),
     }
 }
 
+fn check_fee(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<()> {
+    let Some(fee) = config.taker_fee.map(Rate::get) else { return Ok(()) };
+    if !config.model.reserves_closing_fee(config.mode) {
+        if fee.is_zero() {
+            return Ok(());
+        }
+        return Err(Error::invalid(
+            "takerFeeRate",
+            match config.model {
+                Model::Weex => "is added by the weex model in cross margin only; leave it out for isolated margin",
+                _ => "is used only by the okx, bingx and weex (cross margin) models; leave it out for binance, \
+                      bybit, hyperliquid and mexc",
+            },
+        ));
+    }
+    if fee < Decimal::ZERO {
+        return Err(Error::invalid("takerFeeRate", "must be 0 or more (0.0005 is 0.05 %)"));
+    }
+    let highest = match maintenance {
+        Schedule::Flat { rate, .. } => rate.get(),
+        Schedule::Tiers(tiers) => tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or(Decimal::ZERO),
+    };
+    if (calc(highest) + fee).get("takerFeeRate")? >= Decimal::ONE {
+        return Err(Error::invalid("takerFeeRate", "added to the maintenance-margin rate must stay below 1"));
+    }
+    Ok(())
+}

@@ -26,8 +26,8 @@ use crate::account::check_margining;
 pub use crate::account::{Account, Funding};
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
-use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Total};
-use crate::liquidation::{Liquidation, MarginMode, Model};
+use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Rung, Total};
+use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
 use crate::position::Accumulated;
 use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
@@ -71,6 +71,11 @@ pub struct Plan {
     /// Stop-loss price of the whole position, if one is planned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<Price>,
+    /// Cross margin: whether each tranche's liquidation counts the rungs still resting, as the model's exchange
+    /// does ([`Model::resting_rule`]: MEXC leaves their margin out of the cross equity, BingX counts their size in
+    /// the maintenance margin and freezes their fee). Left out: they are not counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resting_orders: Option<Resting>,
     /// Whether entries rest on the book (maker rate, the default for a price ladder) or take it (taker rate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_liquidity: Option<Liquidity>,
@@ -82,6 +87,18 @@ pub struct Plan {
     /// How the position is to be closed once built (guide §3): targets, stop moves, de-risking, a defensive exit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exits: Option<ExitPlan>,
+}
+
+/// Whether a plan's per-tranche liquidation counts the rungs of its ladder still resting (see [`Plan::resting_orders`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Resting {
+    /// Each tranche's liquidation is that of the position alone.
+    #[default]
+    Ignored,
+    /// Each tranche's liquidation counts the rungs still resting the way the model's exchange counts open orders
+    /// against a cross wallet.
+    Counted,
 }
 
 /// How a plan builds its position.
@@ -213,8 +230,12 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
         return Err(Error::UnsupportedVersion { found: plan.version });
     }
     check_margining(&plan.instrument, plan.margin_mode, &plan.account)?;
+    let rule = resting_rule(plan)?;
     let ladder = build_entries(plan)?;
     let mut walk = Walk::new(plan)?;
+    if let Some(rule) = rule {
+        walk.rest(rule, ladder.rungs())?;
+    }
     let mut rows = Vec::with_capacity(ladder.rungs().len());
     let mut warnings: Vec<Warning> = ladder.warnings().to_vec();
     for rung in ladder.rungs() {
@@ -242,6 +263,38 @@ pub(crate) fn margining(plan: &Plan) -> Margining<'_> {
     }
 }
 
+/// The rule by which the plan's resting rungs are counted, when `restingOrders` is `counted`; refuses what no
+/// exchange does (resting orders in isolated margin, under a model whose exchange does not count them, or for
+/// scheduled tranches, which are sent at their time and never rest).
+fn resting_rule(plan: &Plan) -> Result<Option<RestingRule>> {
+    if plan.resting_orders.unwrap_or_default() == Resting::Ignored {
+        return Ok(None);
+    }
+    if plan.margin_mode == MarginMode::Isolated {
+        return Err(Error::invalid(
+            "restingOrders",
+            "applies only to cross margin; resting orders do not touch an isolated position's margin",
+        ));
+    }
+    if matches!(plan.entries, Entries::Schedule(_)) {
+        return Err(Error::invalid(
+            "restingOrders",
+            "applies to a price ladder; scheduled tranches are sent at their time and never rest on the book",
+        ));
+    }
+    match plan.model.resting_rule() {
+        Some(rule) => Ok(Some(rule)),
+        None => Err(Error::invalid(
+            "restingOrders",
+            format!(
+                "cannot be counted under the {} model: its exchange does not count resting orders against cross \
+                 collateral (bingx and mexc do); leave it out",
+                plan.model.name()
+            ),
+        )),
+    }
+}
+
 /// The ladder or schedule of the plan, with errors placed under `entries`.
 fn build_entries(plan: &Plan) -> Result<Ladder> {
     match &plan.entries {
@@ -266,6 +319,8 @@ struct Walk<'a> {
     position: Accumulated,
     fees: Decimal,
     margin: Decimal,
+    /// The rule and what the rungs not yet filled take from the cross wallet, when they are counted.
+    resting: Option<(RestingRule, RestingOrders)>,
 }
 
 impl<'a> Walk<'a> {
@@ -288,7 +343,31 @@ impl<'a> Walk<'a> {
             position: Accumulated::new(plan.instrument.contract, "cumulativeQuantity"),
             fees: Decimal::ZERO,
             margin: Decimal::ZERO,
+            resting: None,
         })
+    }
+
+    /// Counts every rung as resting until it fills.
+    fn rest(&mut self, rule: RestingRule, rungs: &[Rung]) -> Result<()> {
+        let mut total = RestingOrders::default();
+        for rung in rungs {
+            total = total.plus(self.resting_order(rule, rung.price(), rung.quantity(), rung.leverage())?)?;
+        }
+        self.resting = Some((rule, total));
+        Ok(())
+    }
+
+    /// What one rung takes from the cross wallet while it rests: its value at its price, its leverage and the
+    /// taker fee (see [`RestingOrders::order`]).
+    fn resting_order(
+        &self,
+        rule: RestingRule,
+        price: Price,
+        quantity: NonNegative,
+        leverage: Option<Leverage>,
+    ) -> Result<RestingOrders> {
+        let value = self.valuation.value(quantity.get(), price.get()).get("restingOrders")?;
+        RestingOrders::order(rule, value, leverage.unwrap_or(self.plan.leverage), self.plan.instrument.taker_fee)
     }
 
     /// Adds one fill and reports the position after it.
@@ -305,6 +384,11 @@ impl<'a> Walk<'a> {
         let v = self.valuation;
         let p = price.get();
         let q = quantity.get();
+        if let Some((rule, resting)) = self.resting {
+            // This rung has filled: it no longer rests.
+            let filled = self.resting_order(rule, price, quantity, leverage)?;
+            self.resting = Some((rule, resting.minus(filled)?));
+        }
         let leverage = leverage.unwrap_or(plan.leverage);
         let value = v.value(q, p).get("value")?;
         self.position.add(q, p)?;
@@ -422,7 +506,8 @@ impl<'a> Walk<'a> {
             MarginMode::Isolated => self.margin,
             MarginMode::Cross => (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
         };
-        margining(plan).liquidation(quantity, entry, wallet)
+        let resting = self.resting.map_or(RestingOrders::default(), |(_, resting)| resting);
+        margining(plan).liquidation_resting(quantity, entry, wallet, resting)
     }
 
     /// The warnings a row raises.
@@ -470,15 +555,20 @@ impl<'a> Walk<'a> {
                 format!("after tranche {n} the margin used exceeds the account equity by {}", row.free_margin.abs()),
             ));
         }
-        if let Some((tier_index, tier)) = plan.instrument.tier_for(row.notional) {
+        // MEXC's risk limits are counted in position size, the others' tiers in notional.
+        let (measure, what) = match plan.model.tier_basis() {
+            TierBasis::PositionSize => (row.cumulative_quantity.get(), "a position of"),
+            TierBasis::LiquidationNotional | TierBasis::EntryNotional => (row.notional, "a notional of"),
+        };
+        if let Some((tier_index, tier)) = plan.instrument.tier_for(measure) {
             if row.leverage > tier.max_leverage {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::LeverageAboveTierMax,
                     format!(
-                        "tranche {n} uses {}x but a notional of {} is in tier {}, which allows at most {}x",
+                        "tranche {n} uses {}x but {what} {} is in tier {}, which allows at most {}x",
                         row.leverage,
-                        row.notional,
+                        measure,
                         tier_index.saturating_add(1),
                         tier.max_leverage
                     ),

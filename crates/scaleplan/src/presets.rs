@@ -10,10 +10,14 @@
 //!   0.01 BTC is 0.001 BTC) and in contracts for inverse ones.
 //! - Tier floors equal the previous tier's cap: Binance, Bybit and Hyperliquid all publish brackets as
 //!   `previous cap < notional <= cap`.
-//! - Maintenance amounts (Binance `cum`, Bybit/Hyperliquid deduction) satisfy
+//! - Maintenance amounts (Binance `cum`, Bybit/Hyperliquid deduction, BingX `maintAmount`) satisfy
 //!   `amount(n) = amount(n-1) + floor(n) * (rate(n) - rate(n-1))`, so maintenance margin is continuous.
 //! - Where a value could not be sourced it is left out and the preset's `notes` say so (an empty tier list,
 //!   a shortened one); nothing is guessed.
+//! - Exchange names are spelt as the exchanges write them (`BingX`, `MEXC`, `OKX`); the model names stay
+//!   lowercase, as the plan file spells them.
+//! - MEXC tiers (model `mexc`) are bounded by position size in base units, converted from MEXC's contracts; WEEX
+//!   and MEXC publish no maintenance amounts, so theirs are 0 and their maintenance margin is not continuous.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,12 +27,14 @@ use crate::instrument::Instrument;
 /// The bundled presets, as JSON.
 const BUNDLED: &str = include_str!("../data/presets.json");
 
-/// Liquidation models a preset may name, one per exchange family of formulas
-/// (see `shared/reference/liquidation.md`): maintenance margin at the liquidation price (`binance`,
-/// `hyperliquid`), the same plus the taker fee (`okx`), or maintenance margin on the entry value (`bybit`).
-/// They are the serialized names of the liquidation engine's model enum, so a preset's `model` deserializes
-/// into it directly.
-pub const MODELS: [&str; 4] = ["binance", "bybit", "okx", "hyperliquid"];
+/// Liquidation models a preset may name, one per exchange (see `shared/reference/liquidation.md` and
+/// `docs/research/exchanges.md`): maintenance margin at the liquidation price (`binance`, `hyperliquid`, `weex`,
+/// the last without maintenance amounts and with the closing fee in cross margin), the same plus the taker fee
+/// (`okx` with the tier at the entry, `bingx` with the tier at the liquidation price), or maintenance margin on the
+/// entry value (`bybit`, and `mexc` with tiers counted in contracts). They are the serialized names of the
+/// liquidation engine's model enum ([`Model::ALL`](crate::liquidation::Model::ALL)), so a preset's `model`
+/// deserializes into it directly.
+pub const MODELS: [&str; 7] = ["binance", "bybit", "okx", "hyperliquid", "bingx", "mexc", "weex"];
 
 /// When a set of values was current and where it was published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +51,7 @@ pub struct Provenance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preset {
-    /// Exchange name, lowercase (`binance`).
+    /// Exchange name as the exchange writes it (`Binance`, `BingX`, `MEXC`, `OKX`); lookups ignore case.
     pub exchange: String,
     /// Symbol as the exchange writes it (`BTCUSDT`, `BTC-USDT-SWAP`).
     pub symbol: String,
@@ -61,6 +67,10 @@ pub struct Preset {
     pub tiers_source: Option<Provenance>,
     /// Provenance of the fee rates.
     pub fees_source: Option<Provenance>,
+    /// Hours between funding payments, where a dated source gives it (its citation is in `notes`); `None` when
+    /// none was found. A plan's `funding.intervals` counts these periods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_interval_hours: Option<u32>,
     /// The contract itself.
     pub instrument: Instrument,
 }
@@ -88,7 +98,7 @@ pub fn presets() -> Result<Vec<Preset>> {
 /// The bundled preset for `exchange` and `symbol` (ASCII case-insensitive), if there is one.
 ///
 /// ```
-/// let btc = scaleplan::presets::preset("binance", "BTCUSDT")?;
+/// let btc = scaleplan::presets::preset("Binance", "BTCUSDT")?;
 /// assert_eq!(btc.map(|p| p.model).as_deref(), Some("binance"));
 /// # Ok::<(), scaleplan::Error>(())
 /// ```

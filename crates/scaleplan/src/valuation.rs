@@ -12,7 +12,10 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
-use crate::liquidation::{liquidation_with, Liquidation, Schedule, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions};
+use crate::liquidation::{
+    liquidation_with, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
+    Schedule,
+};
 use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
 use crate::account::Account;
 
@@ -100,6 +103,17 @@ impl Margining<'_> {
         entry: Decimal,
         wallet: Decimal,
     ) -> Result<Option<Liquidation>> {
+        self.liquidation_resting(quantity, entry, wallet, RestingOrders::default())
+    }
+
+    /// [`Margining::liquidation`] with orders still resting that the exchange counts against the cross wallet.
+    pub(crate) fn liquidation_resting(
+        &self,
+        quantity: Decimal,
+        entry: Decimal,
+        wallet: Decimal,
+        resting: RestingOrders,
+    ) -> Result<Option<Liquidation>> {
         let others = match self.mode {
             MarginMode::Isolated => OtherPositions::default(),
             MarginMode::Cross => OtherPositions {
@@ -118,7 +132,8 @@ impl Margining<'_> {
             // Read from the instrument through `liquidation_with`; an empty Vec does not allocate.
             maintenance: Maintenance::Tiers(Vec::new()),
             others,
-            taker_fee: (self.model == Model::Okx).then_some(self.instrument.taker_fee),
+            resting,
+            taker_fee: self.model.reserves_closing_fee(self.mode).then_some(self.instrument.taker_fee),
             tick_size: Price::new("tickSize", self.instrument.tick_size.get()).ok(),
         };
         match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers)) {

@@ -1,15 +1,17 @@
 //! Invariants of the liquidation engine, for every model, contract kind and side: a long is liquidated below its
 //! entry and a short above; more wallet never brings the liquidation price closer; the liquidation price lies
-//! between the entry and the bankruptcy price; Binance's tier walk agrees with trying every tier and keeping the
-//! self-consistent one.
+//! between the entry and the bankruptcy price; Binance's tier walk (with BingX's taker fee too) agrees with trying
+//! every tier and keeping the self-consistent one; the models that share a family agree where their differences
+//! vanish; resting orders counted against a cross wallet (MEXC, BingX) never make a position safer.
 
 use proptest::prelude::*;
 use scaleplan::liquidation::{
-    liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions,
+    liquidation, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
+    RestingRule,
 };
 use scaleplan::{ContractKind, Decimal, Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Result, Side, Tier};
 
-const MODELS: [Model; 4] = [Model::Binance, Model::Bybit, Model::Okx, Model::Hyperliquid];
+const MODELS: [Model; 7] = Model::ALL;
 
 /// A position and a flat maintenance schedule, with a wallet above the maintenance margin at entry.
 #[derive(Debug, Clone)]
@@ -57,7 +59,7 @@ fn case() -> impl Strategy<Value = Case> {
             quantity,
             entry,
             rate,
-            fee: if model == Model::Okx { fee } else { Decimal::ZERO },
+            fee: if model.reserves_closing_fee(MarginMode::Isolated) { fee } else { Decimal::ZERO },
             cushion,
         })
 }
@@ -93,7 +95,12 @@ impl Case {
             wallet: NonNegative::new("walletBalance", wallet)?,
             maintenance,
             others: OtherPositions::default(),
-            taker_fee: if self.model == Model::Okx { Some(Rate::new("takerFeeRate", self.fee)?) } else { None },
+            resting: RestingOrders::default(),
+            taker_fee: if self.model.reserves_closing_fee(MarginMode::Isolated) {
+                Some(Rate::new("takerFeeRate", self.fee)?)
+            } else {
+                None
+            },
             tick_size: None,
         })
     }
@@ -169,12 +176,115 @@ proptest! {
     }
 
     #[test]
-    fn hyperliquid_and_binance_agree_and_okx_without_fee_too(case in case()) {
+    fn hyperliquid_and_binance_agree_and_okx_bingx_and_weex_without_fee_too(case in case()) {
         let binance = Case { model: Model::Binance, fee: Decimal::ZERO, ..case.clone() };
         let expected = binance.run(binance.wallet())?;
-        for model in [Model::Hyperliquid, Model::Okx] {
+        for model in [Model::Hyperliquid, Model::Okx, Model::Bingx, Model::Weex] {
             let other = Case { model, ..binance.clone() };
             prop_assert_eq!(&other.run(binance.wallet())?, &expected, "{:?}", model);
+        }
+    }
+
+    /// On one flat rate the tier rules have nothing to choose: BingX is OKX's equation (both add the fee), MEXC is
+    /// Bybit's (both measure on the entry value), and WEEX in cross margin adds the fee as BingX does.
+    #[test]
+    fn the_families_agree_on_a_flat_rate(case in case(), fee in (0_i64..=100).prop_map(|f| Decimal::new(f, 5))) {
+        let okx = Case { model: Model::Okx, fee, ..case.clone() };
+        let bingx = Case { model: Model::Bingx, ..okx.clone() };
+        prop_assert_eq!(bingx.run(okx.wallet())?, okx.run(okx.wallet())?);
+
+        let bybit = Case { model: Model::Bybit, fee: Decimal::ZERO, ..case.clone() };
+        let mexc = Case { model: Model::Mexc, ..bybit.clone() };
+        prop_assert_eq!(mexc.run(bybit.wallet())?, bybit.run(bybit.wallet())?);
+
+        let cross = |c: &Case| -> Result<LiquidationConfig> {
+            Ok(LiquidationConfig { mode: MarginMode::Cross, ..c.config(okx.wallet(), c.flat()?)? })
+        };
+        let weex = LiquidationConfig { model: Model::Weex, ..cross(&bingx)? };
+        prop_assert_eq!(liquidation(&weex)?, liquidation(&cross(&bingx)?)?);
+    }
+
+    /// MEXC's tiers are counted in position size: the same position takes the same tier whatever its entry price.
+    #[test]
+    fn mexc_takes_the_tier_of_the_position_size(case in case(), cut in 1_i64..=199) {
+        let case = Case { model: Model::Mexc, contract_size: None, fee: Decimal::ZERO, ..case };
+        // Two tiers split at a size below or above the position's.
+        let split = case.quantity * Decimal::new(cut, 2);
+        let tiers = vec![
+            tier(Decimal::ZERO, Some(split), case.rate, Decimal::ZERO)?,
+            tier(split, None, case.rate + Decimal::new(5, 3), Decimal::ZERO)?,
+        ];
+        let wallet = case.entry_notional() * (case.rate + Decimal::new(5, 3) + case.cushion);
+        let result = liquidation(&case.config(wallet, Maintenance::Tiers(tiers))?)?;
+        let expected = usize::from(case.quantity > split);
+        prop_assert_eq!(result.tier(), Some(expected), "size {} split {}: {:?}", case.quantity, split, result);
+        let doubled = Case { entry: case.entry * Decimal::TWO, ..case.clone() };
+        let tiers = vec![
+            tier(Decimal::ZERO, Some(split), case.rate, Decimal::ZERO)?,
+            tier(split, None, case.rate + Decimal::new(5, 3), Decimal::ZERO)?,
+        ];
+        let again = liquidation(&doubled.config(wallet * Decimal::TWO, Maintenance::Tiers(tiers))?)?;
+        prop_assert_eq!(again.tier(), Some(expected));
+    }
+
+    /// MEXC leaves the margin of resting orders out of the cross equity: exactly as if the wallet were that much
+    /// smaller.
+    #[test]
+    fn mexc_resting_margin_is_wallet_taken_away(case in case(), share in 0_i64..=9_000) {
+        let case = Case { model: Model::Mexc, fee: Decimal::ZERO, ..case };
+        let wallet = case.wallet();
+        let margin = case.entry_notional() * case.cushion * Decimal::new(share, 4);
+        let resting = RestingOrders { margin, ..RestingOrders::default() };
+        let counted = LiquidationConfig { mode: MarginMode::Cross, resting, ..case.config(wallet, case.flat()?)? };
+        let smaller = LiquidationConfig { mode: MarginMode::Cross, ..case.config(wallet - margin, case.flat()?)? };
+        prop_assert_eq!(liquidation(&counted)?, liquidation(&smaller)?);
+    }
+
+    /// BingX counts resting orders in the maintenance margin and freezes their fee: more resting never moves the
+    /// liquidation price away from the entry, and the price solves `equity = (N + resting)·(MMR + fee)`.
+    #[test]
+    fn bingx_resting_orders_never_make_a_position_safer(
+        case in case(),
+        share in 0_i64..=2_000,
+        fee in (0_i64..=100).prop_map(|f| Decimal::new(f, 5)),
+    ) {
+        let case = Case { model: Model::Bingx, fee, ..case };
+        // Resting orders small enough that the wallet still covers maintenance at the entry.
+        let notional = case.entry_notional() * case.cushion * Decimal::new(share, 4);
+        let taker = Rate::new("takerFeeRate", fee)?;
+        let one = RestingOrders::order(RestingRule::CountInMaintenance, notional, Leverage::new("leverage", Decimal::TEN)?, taker)?;
+        let base = LiquidationConfig { mode: MarginMode::Cross, ..case.config(case.wallet(), case.flat()?)? };
+        let without = liquidation(&base)?;
+        let with = liquidation(&LiquidationConfig { resting: one, ..base.clone() })?;
+        let (near, far) = (
+            distance(case.side, case.entry, with.liquidation_price()),
+            distance(case.side, case.entry, without.liquidation_price()),
+        );
+        prop_assert!(at_least_as_far(far, near), "resting {notional}: {with:?} is safer than {without:?}");
+    }
+
+    #[test]
+    fn the_tier_walk_with_the_fee_keeps_the_self_consistent_tier(
+        case in case(),
+        widths in proptest::collection::vec(1_i64..=100, 0..5),
+        steps in proptest::collection::vec(5_i64..=200, 5),
+        first in 10_i64..=100,
+        fee in (0_i64..=100).prop_map(|f| Decimal::new(f, 5)),
+    ) {
+        let case = Case { model: Model::Bingx, fee, ..case };
+        let tiers = continuous_tiers(case.entry_notional(), &widths, &steps, first)?;
+        let top = tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or_default();
+        let wallet = case.entry_notional() * (top + fee + case.cushion);
+        let result = liquidation(&case.config(wallet, Maintenance::Tiers(tiers.clone()))?)?;
+        let oracle = try_every_tier(&case, wallet, &tiers);
+        match (result.tier(), oracle) {
+            (None, None) => prop_assert!(result.liquidation_price().is_none(), "{result:?}"),
+            (Some(tier), Some((notionals, consistent))) => {
+                prop_assert!(consistent.contains(&tier), "tier {tier} is not self-consistent: {consistent:?} ({result:?})");
+                let flat = price_at(&case, notionals.get(tier).copied().unwrap_or_default());
+                prop_assert_eq!(result.liquidation_price().map(Price::get), flat, "{:?}", result);
+            }
+            (tier, oracle) => prop_assert!(false, "walk {tier:?} but trying every tier gives {oracle:?}"),
         }
     }
 
@@ -209,6 +319,16 @@ proptest! {
             (tier, oracle) => prop_assert!(false, "walk {tier:?} but trying every tier gives {oracle:?}"),
         }
     }
+}
+
+fn tier(floor: Decimal, cap: Option<Decimal>, rate: Decimal, amount: Decimal) -> Result<Tier> {
+    Ok(Tier {
+        notional_floor: NonNegative::new("notionalFloor", floor)?,
+        notional_cap: cap.map(|c| NonNegative::new("notionalCap", c)).transpose()?,
+        maintenance_margin_rate: MarginRate::new("maintenanceMarginRate", rate)?,
+        maintenance_amount: NonNegative::new("maintenanceAmount", amount)?,
+        max_leverage: Leverage::new("maxLeverage", Decimal::TEN)?,
+    })
 }
 
 /// Tiers whose maintenance margin is continuous (`cum(n) = cum(n−1) + floor(n)·(rate(n) − rate(n−1))`), with floors
@@ -252,7 +372,8 @@ fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<D
     let notionals: Vec<Decimal> = tiers
         .iter()
         .map(|t| {
-            (wallet - lean * entry_notional + t.maintenance_amount.get()) / (t.maintenance_margin_rate.get() - lean)
+            (wallet - lean * entry_notional + t.maintenance_amount.get())
+                / (t.maintenance_margin_rate.get() + case.fee - lean)
         })
         .collect();
     let consistent: Vec<usize> = tiers
@@ -306,6 +427,7 @@ fn inverse_short_at_one_x_has_no_liquidation_price() {
                 amount: "0".parse().unwrap_or_else(|e| panic!("{e}")),
             },
             others: OtherPositions::default(),
+            resting: scaleplan::liquidation::RestingOrders::default(),
             taker_fee: None,
             tick_size: None,
         };
@@ -335,9 +457,63 @@ fn an_exact_inverse_price_is_not_moved_a_tick() {
             amount: "0".parse().unwrap_or_else(|e| panic!("{e}")),
         },
         others: OtherPositions::default(),
+        resting: scaleplan::liquidation::RestingOrders::default(),
         taker_fee: None,
         tick_size: Some("0.1".parse().unwrap_or_else(|e| panic!("{e}"))),
     };
     let result = liquidation(&config).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(result.liquidation_price().map(|p| p.get()), Some(parse("180")));
+}
+
+/// Resting orders share only a cross wallet, only under the models whose exchange counts them, and each model
+/// reads only what its exchange counts; every refusal names `restingOrders`.
+#[test]
+fn resting_orders_are_refused_where_no_exchange_counts_them() -> Result<()> {
+    let case = Case {
+        model: Model::Mexc,
+        side: Side::Long,
+        contract_size: None,
+        quantity: Decimal::ONE,
+        entry: Decimal::from(50_000),
+        rate: Decimal::new(4, 3),
+        fee: Decimal::ZERO,
+        cushion: Decimal::new(1, 1),
+    };
+    let margin = RestingOrders { margin: Decimal::from(100), ..RestingOrders::default() };
+    let notional = RestingOrders { notional: Decimal::from(1_000), ..RestingOrders::default() };
+    let cross = |model: Model, resting: RestingOrders| -> Result<LiquidationConfig> {
+        let c = Case { model, ..case.clone() };
+        Ok(LiquidationConfig { mode: MarginMode::Cross, resting, ..c.config(c.wallet(), c.flat()?)? })
+    };
+    let message = |config: &LiquidationConfig| liquidation(config).err().map(|e| e.to_string());
+    assert!(liquidation(&cross(Model::Mexc, margin)?).is_ok());
+    assert!(liquidation(&cross(Model::Bingx, notional)?).is_ok());
+    assert_eq!(
+        message(&LiquidationConfig { mode: MarginMode::Isolated, ..cross(Model::Mexc, margin)? }).as_deref(),
+        Some("restingOrders: apply only to cross margin; resting orders do not touch an isolated position's margin")
+    );
+    assert_eq!(
+        message(&cross(Model::Binance, margin)?).as_deref(),
+        Some("restingOrders: are not counted against cross collateral under the binance model; only bingx and mexc count them")
+    );
+    assert_eq!(
+        message(&cross(Model::Mexc, notional)?).as_deref(),
+        Some("restingOrders: under the mexc model reserve only their margin; leave their notional and fees at 0")
+    );
+    assert_eq!(
+        message(&cross(Model::Bingx, margin)?).as_deref(),
+        Some("restingOrders: under the bingx model count their notional and fees, not their margin; leave it at 0")
+    );
+    Ok(())
+}
+
+/// The serialized model names are the ones `Model::name` gives and the presets accept.
+#[test]
+fn model_names_are_their_serialized_names() -> Result<()> {
+    for model in Model::ALL {
+        let json = serde_json::to_string(&model).map_err(|e| scaleplan::Error::invalid("model", e.to_string()))?;
+        assert_eq!(json, format!("\"{}\"", model.name()));
+    }
+    assert_eq!(scaleplan::presets::MODELS.to_vec(), Model::ALL.iter().map(|m| m.name()).collect::<Vec<_>>());
+    Ok(())
 }

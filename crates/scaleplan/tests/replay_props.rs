@@ -184,7 +184,8 @@ fn plan_parts() -> impl Strategy<Value = PlanParts> {
     (
         prop_oneof![Just(Side::Long), Just(Side::Short)],
         any::<bool>(),
-        prop::sample::select(vec!["binance", "bybit", "okx", "hyperliquid"]),
+        // Not mexc: it reads tier bounds as position sizes, and these plans' tiers are notionals.
+        prop::sample::select(vec!["binance", "bybit", "okx", "hyperliquid", "bingx", "weex"]),
         any::<bool>(),
         10_i64..=100_000,
         1_i64..=125,

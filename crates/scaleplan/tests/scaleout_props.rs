@@ -59,7 +59,7 @@ fn share_of() -> impl Strategy<Value = ShareOf> {
 }
 
 fn model() -> impl Strategy<Value = Model> {
-    prop_oneof![Just(Model::Binance), Just(Model::Bybit), Just(Model::Okx), Just(Model::Hyperliquid)]
+    proptest::sample::select(Model::ALL.to_vec())
 }
 
 /// Instruments as exchanges publish them: linear or inverse, real grids, maker fees never above taker fees.
