@@ -130,3 +130,22 @@ fn resting_rungs_are_counted_only_where_the_exchange_counts_them() {
          against cross collateral (bingx and mexc do); leave it out"
     );
 }
+
+/// The same ladder under BingX's rule (hand arithmetic): the rungs still resting count toward the maintenance margin
+/// and the closing fee at their notional, and their taker fee (0.02 %) is frozen out of the cross wallet of 300.
+/// Maintenance rate plus fee 0.0042; liquidation where `300 − frozen + N − N_E = 0.0042·(N + resting)`:
+///   after 0: resting 590 + 1,160 = 1,750, frozen 0.35: N = (600 − 299.65 + 7.35)/0.9958 = 308.998, LP 30,899.78 →
+///            30,899.8 on the tick (alone: 300/0.9958 below 600, LP 30,126.53 → 30,126.6);
+///   after 1: resting 1,160, frozen 0.232: N = (1,190 − 299.768 + 4.872)/0.9958, LP 44,943.96 → 44,944 (alone 44,687.7);
+///   after 2: nothing rests: N = 2,050/0.9958, LP 51,466.16 → 51,466.2.
+#[test]
+fn bingx_counts_resting_rungs_in_its_maintenance_margin() {
+    let counted = Plan { model: scaleplan::liquidation::Model::Bingx, ..example("mexc-cross-resting.json") };
+    let liquidations = |plan: &Plan| -> Vec<String> {
+        let report = evaluate_plan(plan).expect("evaluates");
+        report.rows.iter().map(|r| r.liquidation_price.map(|p| p.to_string()).unwrap_or_default()).collect()
+    };
+    assert_eq!(liquidations(&counted), ["30899.8", "44944", "51466.2"]);
+    let alone = Plan { resting_orders: None, ..counted };
+    assert_eq!(liquidations(&alone), ["30126.6", "44687.7", "51466.2"]);
+}

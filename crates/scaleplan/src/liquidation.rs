@@ -299,11 +299,9 @@ impl RestingOrders {
             RestingRule::ReserveMargin => {
                 Self { margin: (calc(value) / leverage.get()).get("restingOrders")?, ..Self::default() }
             }
-            RestingRule::CountInMaintenance => Self {
-                notional: value,
-                fees: (calc(value) * taker_fee.get()).get("restingOrders")?,
-                ..Self::default()
-            },
+            RestingRule::CountInMaintenance => {
+                Self { notional: value, fees: (calc(value) * taker_fee.get()).get("restingOrders")?, ..Self::default() }
+            }
         })
     }
 
@@ -498,9 +496,8 @@ pub(crate) fn liquidation_with(config: &LiquidationConfig, maintenance: Schedule
         }
     };
 
-    let bankrupt_equity =
-        (calc(config.wallet.get()) + config.others.unrealized_pnl - resting.margin - resting.fees)
-            .get("bankruptcyPrice")?;
+    let bankrupt_equity = (calc(config.wallet.get()) + config.others.unrealized_pnl - resting.margin - resting.fees)
+        .get("bankruptcyPrice")?;
     let bankruptcy_notional =
         (calc(frame.entry_notional) - calc(frame.lean) * bankrupt_equity).get("bankruptcyPrice")?;
     let bankruptcy_price = frame.price(bankruptcy_notional, config, "bankruptcyPrice")?;
@@ -833,8 +830,10 @@ fn check_fee(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<()
             "takerFeeRate",
             match config.model {
                 Model::Weex => "is added by the weex model in cross margin only; leave it out for isolated margin",
-                _ => "is used only by the okx, bingx and weex (cross margin) models; leave it out for binance, \
-                      bybit, hyperliquid and mexc",
+                _ => {
+                    "is used only by the okx, bingx and weex (cross margin) models; leave it out for binance, \
+                      bybit, hyperliquid and mexc"
+                }
             },
         ));
     }
