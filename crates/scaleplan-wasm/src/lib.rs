@@ -23,11 +23,13 @@ export interface Fill {
 /** Linear (USDT/USDC-margined) or inverse (coin-margined) contracts. */
 export type ContractKind = { kind: "linear" } | { kind: "inverse"; contractSize: DecimalString };
 
-/** Whose liquidation formula: maintenance at the liquidation price (binance, hyperliquid; okx adds the taker fee)
- * or on the entry value (bybit). */
-export type LiquidationModel = "binance" | "bybit" | "okx" | "hyperliquid";
+/** Whose liquidation formula: maintenance at the liquidation price (binance, hyperliquid; okx and bingx add the
+ * taker fee, okx with the tier at the entry, bingx at the liquidation notional; weex has no maintenance amount and
+ * adds the fee in cross margin only) or on the entry value (bybit; mexc with tiers bounded by position size). */
+export type LiquidationModel = "binance" | "bybit" | "okx" | "hyperliquid" | "bingx" | "mexc" | "weex";
 
-/** One maintenance-margin tier; notional in the quote currency (linear) or in coin (inverse). */
+/** One maintenance-margin tier; notional in the quote currency (linear) or in coin (inverse). Under the mexc model
+ * the bounds are position sizes instead: base units (linear) or contracts (inverse). */
 export interface MarginTier {
   notionalFloor: DecimalString;
   /** Omitted or null on the last, unbounded tier. */
@@ -60,7 +62,7 @@ export interface LiquidationInput {
   otherMaintenanceMargin?: DecimalString;
   /** Cross only: unrealized PnL of the other positions (Binance UPNL1). */
   otherUnrealizedPnl?: DecimalString;
-  /** okx only: taker fee of closing, added to the maintenance rate. */
+  /** okx, bingx, and weex in cross margin: taker fee of closing, added to the maintenance rate. */
   takerFeeRate?: DecimalString;
   /** Price grid to round to; 8 decimal places when omitted. */
   tickSize?: DecimalString;
@@ -94,6 +96,10 @@ export interface Plan {
   /** Leverage of tranches that do not set their own. */
   leverage: DecimalString;
   stop?: DecimalString;
+  /** Cross margin with a price ladder: count the rungs still resting in each tranche's liquidation, as the model's
+   * exchange does (mexc: their margin leaves the cross equity; bingx: their notional counts toward maintenance and
+   * the tier and their taker fee is frozen); other models refuse "counted". Default "ignored". */
+  restingOrders?: "ignored" | "counted";
   entryLiquidity?: "maker" | "taker";
   funding?: { rate: DecimalString; intervals: DecimalString };
   entries: { ladder: LadderSpec } | { schedule: ScheduleEntries };
