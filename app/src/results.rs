@@ -3,10 +3,9 @@
 //! of every column and every kind of warning, reachable by keyboard.
 
 use leptos::prelude::*;
-use scaleplan::{Decimal, PlanReport, Warning, WarningKind};
-use serde_json::Value;
+use scaleplan::{Decimal, PlanReport, TrancheRow, Warning, WarningKind};
 
-use crate::format::{grouped, grouped_text, multiple, percent_of_fraction, places_of};
+use crate::format::{grouped, places_of};
 use crate::Planner;
 
 /// How a column's figure is shown.
@@ -31,8 +30,10 @@ pub enum Kind {
 /// One results column: the report field, its header, how it is shown and its help text.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
-    /// Field of a report row (`averageEntry`).
+    /// Field of a report row as the report names it (`averageEntry`), for `data-col` and the help's id.
     pub key: &'static str,
+    /// The figure in a row, typed; `None` when it does not exist (no stop, no liquidation price).
+    pub value: fn(&TrancheRow) -> Option<Decimal>,
     /// Header text.
     pub header: &'static str,
     /// How the figure is shown.
@@ -43,40 +44,65 @@ pub struct Column {
 
 /// The columns of the tranche table, in order.
 pub const COLUMNS: &[Column] = &[
-    Column { key: "price", header: "Price", kind: Kind::Price, help: "Fill price of the tranche, on the instrument's tick." },
-    Column { key: "quantity", header: "Quantity", kind: Kind::Quantity, help: "Tranche size, floored to the quantity step (base units, or contracts for inverse)." },
-    Column { key: "share", header: "Share", kind: Kind::Percent, help: "The tranche's share of the placed total." },
-    Column { key: "cumulativeQuantity", header: "Position", kind: Kind::Quantity, help: "Position size after the tranche: the sum of the fills so far." },
-    Column { key: "averageEntry", header: "Avg entry", kind: Kind::Price, help: "Average entry: Σ q·p / Σ q (linear), Σ n / Σ (n/p) for inverse. Weighted by quantity, never by margin." },
-    Column { key: "breakeven", header: "Breakeven", kind: Kind::Price, help: "Exit price that pays back entry fees, the taker exit fee and planned funding: long (q·E + fees)/(q·(1 − taker))." },
-    Column { key: "marginUsed", header: "Margin", kind: Kind::Amount, help: "Initial margin: Σ tranche value ÷ its leverage." },
-    Column { key: "effectiveLeverage", header: "Eff. leverage", kind: Kind::Multiple, help: "Position value at the fill price ÷ account equity (wallet − fees + unrealized PnL). Rises as you scale in (guide §2.3)." },
-    Column { key: "liquidationPrice", header: "Liquidation", kind: Kind::Price, help: "Liquidation price under the plan's model (Binance: maintenance at the liquidation price, tier at the liquidation notional; Bybit: on entry value; OKX: plus the taker fee; Hyperliquid). Rounded toward the entry." },
-    Column { key: "liquidationDistance", header: "To liq.", kind: Kind::Fraction, help: "How far the price can move against the position from this fill before liquidation: side·(fill − liquidation)/fill." },
-    Column { key: "lossAtStop", header: "Loss at stop", kind: Kind::Amount, help: "Loss if the stop is hit now: q·|E − stop| plus entry fees, the taker fee at the stop and funding." },
-    Column { key: "lossAtStopPercent", header: "% of account", kind: Kind::Percent, help: "Loss at the stop as a percentage of the wallet." },
-    Column { key: "r", header: "R", kind: Kind::Multiple, help: "Loss at the stop in units of the risk budget (wallet × risk %): 1 R is the most the plan may lose (guide §2.1)." },
+    Column { key: "price", value: |r| Some(r.price.get()), header: "Price", kind: Kind::Price, help: "Fill price of the tranche, on the instrument's tick." },
+    Column { key: "quantity", value: |r| Some(r.quantity.get()), header: "Quantity", kind: Kind::Quantity, help: "Tranche size, floored to the quantity step (base units, or contracts for inverse)." },
+    Column { key: "share", value: |r| Some(r.share), header: "Share", kind: Kind::Percent, help: "The tranche's share of the placed total." },
+    Column { key: "cumulativeQuantity", value: |r| Some(r.cumulative_quantity.get()), header: "Position", kind: Kind::Quantity, help: "Position size after the tranche: the sum of the fills so far." },
+    Column { key: "averageEntry", value: |r| r.average_entry.map(|p| p.get()), header: "Avg entry", kind: Kind::Price, help: "Average entry: Σ q·p / Σ q (linear), Σ n / Σ (n/p) for inverse. Weighted by quantity, never by margin." },
+    Column { key: "breakeven", value: |r| r.breakeven.map(|p| p.get()), header: "Breakeven", kind: Kind::Price, help: "Exit price that pays back entry fees, the taker exit fee and planned funding: long (q·E + fees)/(q·(1 − taker))." },
+    Column { key: "marginUsed", value: |r| Some(r.margin_used), header: "Margin", kind: Kind::Amount, help: "Initial margin: Σ tranche value ÷ its leverage." },
+    Column { key: "effectiveLeverage", value: |r| r.effective_leverage, header: "Eff. leverage", kind: Kind::Multiple, help: "Position value at the fill price ÷ account equity (wallet − fees + unrealized PnL). Rises as you scale in (guide §2.3)." },
+    Column { key: "liquidationPrice", value: |r| r.liquidation_price.map(|p| p.get()), header: "Liquidation", kind: Kind::Price, help: "Liquidation price under the plan's model (Binance: maintenance at the liquidation price, tier at the liquidation notional; Bybit: on entry value; OKX: plus the taker fee; Hyperliquid). Rounded toward the entry." },
+    Column { key: "liquidationDistance", value: |r| r.liquidation_distance, header: "To liq.", kind: Kind::Fraction, help: "How far the price can move against the position from this fill before liquidation: side·(fill − liquidation)/fill." },
+    Column { key: "lossAtStop", value: |r| r.loss_at_stop, header: "Loss at stop", kind: Kind::Amount, help: "Loss if the stop is hit now: q·|E − stop| plus entry fees, the taker fee at the stop and funding." },
+    Column { key: "lossAtStopPercent", value: |r| r.loss_at_stop_percent, header: "% of account", kind: Kind::Percent, help: "Loss at the stop as a percentage of the wallet." },
+    Column { key: "r", value: |r| r.r, header: "R", kind: Kind::Multiple, help: "Loss at the stop in units of the risk budget (wallet × risk %): 1 R is the most the plan may lose (guide §2.1)." },
 ];
 
-/// The display text of `column` in a report row (JSON), with `price_places` and `quantity_places` from the
-/// instrument; `—` when the figure does not exist (no stop, no liquidation price).
-pub fn cell_text(row: &Value, column: &Column, price_places: Option<u32>, quantity_places: Option<u32>) -> String {
-    let Some(value) = row.get(column.key).filter(|v| !v.is_null()) else {
-        return "—".to_owned();
-    };
-    let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match column.kind {
-        Kind::Price => grouped_text(&text, price_places),
-        Kind::Quantity => grouped_text(&text, quantity_places),
-        Kind::Amount => grouped_text(&text, Some(2)),
-        Kind::Fraction => percent_of_fraction(&text),
-        Kind::Percent => format!("{} %", grouped_text(&text, Some(2))),
-        Kind::Multiple => multiple(&text),
-        Kind::Index => text,
+/// The display text of `column` in `row`, with `price_places` and `quantity_places` from the instrument; `—` when
+/// the figure does not exist (no stop, no liquidation price).
+pub fn cell_text(row: &TrancheRow, column: &Column, price_places: Option<u32>, quantity_places: Option<u32>) -> String {
+    match (column.value)(row) {
+        Some(value) => figure_text(value, column.kind, price_places, quantity_places),
+        None => "—".to_owned(),
     }
+}
+
+/// A figure shown as `kind` shows it.
+pub fn figure_text(value: Decimal, kind: Kind, price_places: Option<u32>, quantity_places: Option<u32>) -> String {
+    match kind {
+        Kind::Price => grouped(value, price_places),
+        Kind::Quantity => grouped(value, quantity_places),
+        Kind::Amount => grouped(value, Some(2)),
+        Kind::Fraction => match value.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(p) => format!("{} %", grouped(p, Some(2))),
+            None => value.to_string(),
+        },
+        Kind::Percent => format!("{} %", grouped(value, Some(2))),
+        Kind::Multiple => format!("{}×", grouped(value, Some(2))),
+        Kind::Index => value.to_string(),
+    }
+}
+
+/// One row of the tranche table as shown: the texts of its cells, in [`COLUMNS`] order, and its warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowView {
+    /// The cells' texts.
+    pub cells: Vec<String>,
+    /// The warnings on this tranche.
+    pub warnings: Vec<Warning>,
+}
+
+/// Every row of `report` as shown, with the instrument's precisions.
+pub fn row_views(report: &PlanReport, price_places: Option<u32>, quantity_places: Option<u32>) -> Vec<RowView> {
+    report
+        .rows
+        .iter()
+        .map(|row| RowView {
+            cells: COLUMNS.iter().map(|c| cell_text(row, c, price_places, quantity_places)).collect(),
+            warnings: warnings_of(report, row.index),
+        })
+        .collect()
 }
 
 /// The figures of the summary above the table: (the row's field, the label), taken from the last row.
@@ -109,7 +135,7 @@ pub fn help_id(key: &str) -> String {
 /// The summary of the position once every tranche has filled (the last row), and what the exchange's grid leaves
 /// unplaced, when anything.
 pub fn summary(report: &PlanReport, price_places: Option<u32>, quantity_places: Option<u32>) -> Vec<Figure> {
-    let Some(last) = report.rows.last().and_then(|r| serde_json::to_value(r).ok()) else {
+    let Some(last) = report.rows.last() else {
         return Vec::new();
     };
     let mut figures: Vec<Figure> = SUMMARY
@@ -118,7 +144,7 @@ pub fn summary(report: &PlanReport, price_places: Option<u32>, quantity_places: 
             let column = COLUMNS.iter().find(|c| c.key == *key)?;
             Some(Figure {
                 label: (*label).to_owned(),
-                text: cell_text(&last, column, price_places, quantity_places),
+                text: cell_text(last, column, price_places, quantity_places),
                 help: help_id(key),
             })
         })
@@ -307,10 +333,33 @@ pub fn warnings_of(report: &PlanReport, index: usize) -> Vec<Warning> {
     report.warnings.iter().filter(|w| w.tranche() == Some(index)).cloned().collect()
 }
 
-/// The results section: the problem that stops evaluation (if any), the tranche table and the plan's warnings.
+/// The results section: the problem that stops evaluation (if any), the summary, the tranche table and the plan's
+/// warnings, then the charts.
+///
+/// A keystroke re-derives the rows' texts once ([`row_views`]); each row of the table is its own memo, so only the
+/// rows whose texts changed touch the DOM, and the rows are keyed by index so none is rebuilt.
 #[component]
 pub fn Results() -> impl IntoView {
     let planner = Planner::get();
+    let places = Memo::new(move |_| {
+        planner.shown.with(|s| {
+            s.as_ref().map(|s| (places_of(s.plan.instrument.tick_size.get()), places_of(s.plan.instrument.quantity_step.get())))
+        })
+    });
+    let table = Memo::new(move |_| {
+        let (price, quantity) = places.get().unwrap_or_default();
+        planner.shown.with(|s| s.as_ref().map(|s| row_views(&s.report, price, quantity)).unwrap_or_default())
+    });
+    let count = Memo::new(move |_| table.with(Vec::len));
+    let figures = Memo::new(move |_| {
+        let (price, quantity) = places.get().unwrap_or_default();
+        planner.shown.with(|s| s.as_ref().map(|s| summary(&s.report, price, quantity)).unwrap_or_default())
+    });
+    let plan_warnings = Memo::new(move |_| {
+        planner.shown.with(|s| {
+            s.as_ref().map(|s| s.report.warnings.iter().filter(|w| w.tranche().is_none()).cloned().collect::<Vec<_>>())
+        })
+    });
     view! {
         <section class="sp-results" aria-labelledby="sp-results-title">
             <h2 id="sp-results-title">"After each tranche"</h2>
@@ -322,65 +371,94 @@ pub fn Results() -> impl IntoView {
                     }))}
                 </p>
             </Show>
-            {move || planner.shown.get().map(|shown| {
-                let (plan, report) = (shown.plan, shown.report);
-                let price_places = places_of(plan.instrument.tick_size.get());
-                let quantity_places = places_of(plan.instrument.quantity_step.get());
-                let rows: Vec<Value> = report.rows.iter().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).collect();
-                let plan_warnings: Vec<Warning> = report.warnings.iter().filter(|w| w.tranche().is_none()).cloned().collect();
-                let figures = summary(&report, price_places, quantity_places);
-                view! {
-                    <dl class="sp-summary" aria-label="Once every tranche has filled">
-                        {figures.into_iter().map(|f| {
-                            let key = f.label.clone();
-                            view! {
+            <Show when=move || places.with(Option::is_some)>
+                <dl class="sp-summary" aria-label="Once every tranche has filled">
+                    {move || figures.get().into_iter().map(|f| {
+                        let key = f.label.clone();
+                        view! {
                             <div class="sp-figure" data-figure=key>
                                 <dt aria-describedby=f.help>{f.label}</dt>
                                 <dd>{f.text}</dd>
                             </div>
-                        }}).collect_view()}
-                    </dl>
-                    <div class="sp-table-wrap" tabindex="0" role="region" aria-label="Tranche results (scrolls sideways)">
-                        <table class="sp-table">
-                            <caption class="sp-visually-hidden">"The position after each tranche fills"</caption>
-                            <thead><tr>
-                                <th scope="col">"#"</th>
-                                {COLUMNS.iter().map(|c| view! { <th scope="col" aria-describedby=help_id(c.key)>{c.header}</th> }).collect_view()}
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().enumerate().map(|(i, row)| {
-                                    let warnings = warnings_of(&report, i);
-                                    let flagged = !warnings.is_empty();
-                                    view! {
-                                        <tr class:sp-flagged=flagged>
-                                            <th scope="row">{i + 1}</th>
-                                            {COLUMNS.iter().map(|c| view! { <td data-col=c.key>{cell_text(&row, c, price_places, quantity_places)}</td> }).collect_view()}
-                                        </tr>
-                                        {flagged.then(|| view! {
-                                            <tr class="sp-warning-row"><td colspan=COLUMNS.len() + 1>
-                                                <ul class="sp-warnings">
-                                                    {warnings.into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
-                                                </ul>
-                                            </td></tr>
-                                        })}
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <ul class="sp-warnings sp-plan-warnings">
-                        {plan_warnings.into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
-                    </ul>
-                    <div class="sp-charts">
-                        <crate::charts::LadderChart plan=plan.clone() report=report.clone() />
-                        <crate::charts::PnlChart plan=plan report=report.clone() />
-                    </div>
-                }
-            })}
+                        }
+                    }).collect_view()}
+                </dl>
+                <div class="sp-table-wrap" tabindex="0" role="region" aria-label="Tranche results (scrolls sideways)">
+                    <table class="sp-table">
+                        <caption class="sp-visually-hidden">"The position after each tranche fills"</caption>
+                        <thead><tr>
+                            <th scope="col">"#"</th>
+                            {COLUMNS.iter().map(|c| view! { <th scope="col" aria-describedby=help_id(c.key)>{c.header}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            <For each=move || 0..count.get() key=|i| *i children=move |i| view! { <ResultRow table index=i /> } />
+                        </tbody>
+                    </table>
+                </div>
+                <ul class="sp-warnings sp-plan-warnings">
+                    {move || plan_warnings.get().unwrap_or_default().into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
+                </ul>
+                <Charts />
+            </Show>
             <Legend />
         </section>
     }
 }
+
+/// Row `index` of the tranche table, and under it the row of its warnings when it has any.
+#[component]
+fn ResultRow(
+    /// Every row as shown.
+    table: Memo<Vec<RowView>>,
+    /// Which one.
+    index: usize,
+) -> impl IntoView {
+    let row = Memo::new(move |_| table.with(|t| t.get(index).cloned()));
+    let flagged = Memo::new(move |_| row.with(|r| r.as_ref().is_some_and(|r| !r.warnings.is_empty())));
+    let cell = move |c: usize| move || row.with(|r| r.as_ref().and_then(|r| r.cells.get(c).cloned()).unwrap_or_default());
+    view! {
+        <tr class:sp-flagged=move || flagged.get()>
+            <th scope="row">{index + 1}</th>
+            {COLUMNS.iter().enumerate().map(|(c, column)| view! { <td data-col=column.key>{cell(c)}</td> }).collect_view()}
+        </tr>
+        {move || flagged.get().then(|| view! {
+            <tr class="sp-warning-row"><td colspan=COLUMNS.len() + 1>
+                <ul class="sp-warnings">
+                    {move || row.with(|r| r.as_ref().map(|r| r.warnings.clone()).unwrap_or_default()).into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
+                </ul>
+            </td></tr>
+        })}
+    }
+}
+
+/// The ladder and PnL charts of the shown plan. They follow the results a moment later (a debounce of
+/// [`CHART_DELAY_MS`]), so redrawing a hundred rungs never holds up the keystroke that changed them.
+#[component]
+fn Charts() -> impl IntoView {
+    let planner = Planner::get();
+    let drawn = RwSignal::new(planner.shown.get_untracked());
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |first: Option<()>| {
+        planner.shown.track();
+        if first.is_none() {
+            return;
+        }
+        let timeout = gloo_timers::callback::Timeout::new(CHART_DELAY_MS, move || drawn.set(planner.shown.get_untracked()));
+        // Replacing the pending timeout drops it, which cancels it: only the last change is drawn.
+        pending.set_value(Some(timeout));
+    });
+    view! {
+        <div class="sp-charts">
+            {move || drawn.get().map(|shown| view! {
+                <crate::charts::LadderChart plan=shown.plan.clone() report=shown.report.clone() />
+                <crate::charts::PnlChart plan=shown.plan report=shown.report />
+            })}
+        </div>
+    }
+}
+
+/// How long the charts wait for the typing to pause before they redraw.
+pub const CHART_DELAY_MS: u32 = 120;
 
 #[cfg(test)]
 mod tests {
@@ -392,17 +470,18 @@ mod tests {
 
     #[test]
     fn cells_use_the_instrument_precision_and_show_missing_figures_as_a_dash() {
-        let row = serde_json::json!({
-            "averageEntry": "63244.26213107", "quantity": "0.3", "liquidationDistance": "0.04632",
-            "effectiveLeverage": "7.83320663", "liquidationPrice": null, "share": "30"
-        });
-        assert_eq!(cell_text(&row, column("averageEntry"), Some(1), Some(3)), "63,244.3");
-        assert_eq!(cell_text(&row, column("quantity"), Some(1), Some(3)), "0.300");
-        assert_eq!(cell_text(&row, column("liquidationDistance"), Some(1), Some(3)), "4.63 %");
-        assert_eq!(cell_text(&row, column("effectiveLeverage"), Some(1), Some(3)), "7.83×");
-        assert_eq!(cell_text(&row, column("liquidationPrice"), Some(1), Some(3)), "—");
-        assert_eq!(cell_text(&row, column("share"), Some(1), Some(3)), "30.00 %");
-        assert_eq!(cell_text(&row, column("r"), Some(1), Some(3)), "—");
+        let d = |text: &str| text.parse::<Decimal>().expect("a decimal");
+        assert_eq!(figure_text(d("63244.26213107"), Kind::Price, Some(1), Some(3)), "63,244.3");
+        assert_eq!(figure_text(d("0.3"), Kind::Quantity, Some(1), Some(3)), "0.300");
+        assert_eq!(figure_text(d("0.04632"), Kind::Fraction, Some(1), Some(3)), "4.63 %");
+        assert_eq!(figure_text(d("7.83320663"), Kind::Multiple, Some(1), Some(3)), "7.83×");
+        assert_eq!(figure_text(d("30"), Kind::Percent, Some(1), Some(3)), "30.00 %");
+        let mut draft = crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example");
+        draft.remove("/stop");
+        let report = crate::evaluate(&draft).expect("evaluates").1;
+        assert_eq!(cell_text(&report.rows[0], column("lossAtStop"), Some(1), Some(3)), "—");
+        assert_eq!(cell_text(&report.rows[0], column("r"), Some(1), Some(3)), "—");
+        assert_eq!(cell_text(&report.rows[0], column("averageEntry"), Some(1), Some(3)), "65,000.0");
     }
 
     fn guide_at(leverage: &str) -> PlanReport {
@@ -464,10 +543,14 @@ mod tests {
         let report = crate::evaluate(&crate::Draft::from_plan_text(crate::GUIDE_BTC_LADDER).expect("example"))
             .expect("evaluates")
             .1;
-        let row = serde_json::to_value(&report.rows[0]).expect("serializes");
-        for c in COLUMNS {
-            assert!(row.get(c.key).is_some(), "{} is not a report field", c.key);
-            assert!(c.help.len() > 20, "{} needs a help text", c.key);
+        for typed in &report.rows {
+            let row = serde_json::to_value(typed).expect("serializes");
+            for c in COLUMNS {
+                let field = row.get(c.key).unwrap_or_else(|| panic!("{} is not a report field", c.key));
+                let serialized = field.as_str().map(|t| t.parse::<Decimal>().expect("a decimal"));
+                assert_eq!((c.value)(typed), serialized, "{} reads its own field", c.key);
+                assert!(c.help.len() > 20, "{} needs a help text", c.key);
+            }
         }
     }
 }
