@@ -77,6 +77,36 @@ test("liquidationPrice reproduces Binance's cross example and Bybit's isolated e
   );
 });
 
+test("restingOrders: a MEXC cross ladder counts its resting rungs' margin; the schema and the engine refuse the rest", () => {
+  const plan = example("mexc-cross-resting.json");
+  assert.ok(validate(plan), JSON.stringify(validate.errors));
+  // Hand arithmetic in tests/data/plans.txt: the rungs still resting reserve 175, then 116, then nothing.
+  assert.deepEqual(api.evaluatePlan(plan).rows.map((r) => r.liquidationPrice), ["47740", "50538", "51485"]);
+  const { restingOrders, ...alone } = plan;
+  assert.equal(restingOrders, "counted");
+  assert.deepEqual(api.evaluatePlan(alone).rows.map((r) => r.liquidationPrice), ["30240", "44738", "51485"]);
+  assert.equal(validate({ ...plan, restingOrders: "yes" }), false);
+  assert.throws(() => api.evaluatePlan({ ...plan, restingOrders: "yes" }), /unknown variant `yes`, expected `ignored` or `counted`/);
+  assert.throws(() => api.evaluatePlan({ ...plan, model: "binance" }), /^Error: restingOrders: cannot be counted under the binance model/);
+  for (const model of ["bingx", "weex"]) assert.ok(validate({ ...plan, model }), model);
+});
+
+test("liquidationPrice applies the BingX, MEXC and WEEX models", () => {
+  // MEXC blog "Liquidation in Futures": long 0.1 BTC at 50,000 with 25x and MMR 0.4 % → 48,200.
+  const mexc = api.liquidationPrice({ model: "mexc", contract: "linear", side: "long", quantity: "0.1", entryPrice: "50000",
+    walletBalance: "200", maintenanceMarginRate: "0.004" });
+  assert.equal(mexc.liquidationPrice, "48200");
+  // WEEX adds the closing fee in cross margin only (tests/data/liquidation.txt).
+  const weex = (marginMode, extra) => api.liquidationPrice({ model: "weex", contract: "linear", side: "long", quantity: "1",
+    entryPrice: "50000", walletBalance: "5000", maintenanceMarginRate: "0.005", marginMode, ...extra });
+  assert.equal(weex("isolated").liquidationPrice, "45226.13065327");
+  assert.equal(weex("cross", { takerFeeRate: "0.0008" }).liquidationPrice, "45262.52263127");
+  assert.throws(() => weex("isolated", { takerFeeRate: "0.0008" }), /takerFeeRate: is added by the weex model in cross margin only/);
+  const bingx = api.liquidationPrice({ model: "bingx", contract: "inverse", contractSize: "100", side: "long", quantity: "10",
+    entryPrice: "50000", walletBalance: "0.002", maintenanceMarginRate: "0.004", takerFeeRate: "0.0005" });
+  assert.equal(bingx.liquidationPrice, "45659.0909091");
+});
+
 test("evaluatePlan scales the guide's 5 ETH out 25/40/35 % with the stop at breakeven after the first target", () => {
   const report = api.evaluatePlan(example("guide-eth-scaleout.json"));
   const steps = report.exits.steps;
