@@ -41,7 +41,7 @@ pub fn set_contract_kind(draft: &mut Draft, kind: &str) {
     draft.set("/instrument/contract", contract);
 }
 
-/// The exchanges of `presets`, in order of first appearance.
+/// The exchanges of `presets`, spelt as the exchanges write them (`BingX`, `MEXC`), in order of first appearance.
 pub fn exchanges(presets: &[Preset]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in presets {
@@ -57,17 +57,21 @@ pub fn exchanges(presets: &[Preset]) -> Vec<String> {
 pub fn Instrument() -> impl IntoView {
     let planner = Planner::get();
     let all = StoredValue::new(presets().unwrap_or_default());
-    let exchange = RwSignal::new(all.with_value(|p| exchanges(p).into_iter().next().unwrap_or_default()));
+    // The chosen exchange as its lowercase key (the option's value); the options show the exchange's own spelling.
+    let exchange =
+        RwSignal::new(all.with_value(|p| exchanges(p).into_iter().next().unwrap_or_default().to_ascii_lowercase()));
     let symbol = RwSignal::new(String::new());
     let symbols = Memo::new(move |_| {
         let ex = exchange.get();
-        all.with_value(|p| p.iter().filter(|p| p.exchange == ex).map(|p| p.symbol.clone()).collect::<Vec<_>>())
+        all.with_value(|p| {
+            p.iter().filter(|p| p.exchange.eq_ignore_ascii_case(&ex)).map(|p| p.symbol.clone()).collect::<Vec<_>>()
+        })
     });
     let chosen = Memo::new(move |_| {
         let (ex, sym) = (exchange.get(), symbol.get());
         let list = symbols.get();
         let sym = if list.contains(&sym) { sym } else { list.first().cloned().unwrap_or_default() };
-        all.with_value(|p| p.iter().find(|p| p.exchange == ex && p.symbol == sym).cloned())
+        all.with_value(|p| p.iter().find(|p| p.is(&ex, &sym)).cloned())
     });
     let kind = move || planner.draft.with(|d| d.text("/instrument/contract/kind"));
     view! {
@@ -79,8 +83,9 @@ pub fn Instrument() -> impl IntoView {
                     <select id="sp-preset-exchange" prop:value=move || exchange.get()
                         on:change=move |ev| { exchange.set(event_target_value(&ev)); symbol.set(String::new()); }>
                         {all.with_value(|p| exchanges(p)).into_iter().map(|e| {
-                            let (value, text) = (e.clone(), e.clone());
-                            view! { <option value=e selected=move || exchange.get() == value>{text}</option> }
+                            let key = e.to_ascii_lowercase();
+                            let value = key.clone();
+                            view! { <option value=key selected=move || exchange.get() == value>{e}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -132,7 +137,8 @@ pub fn Instrument() -> impl IntoView {
                 <Field label="Maker fee" pointer="/instrument/makerFee" hint="fraction: 0.0002 is 0.02 %" />
                 <Field label="Taker fee" pointer="/instrument/takerFee" hint="fraction: 0.0005 is 0.05 %" />
                 <Choice label="Liquidation model" pointer="/model"
-                    options=vec![("binance", "Binance"), ("bybit", "Bybit"), ("okx", "OKX"), ("hyperliquid", "Hyperliquid")] />
+                    options=vec![("binance", "Binance"), ("bybit", "Bybit"), ("okx", "OKX"), ("hyperliquid", "Hyperliquid"),
+                        ("bingx", "BingX"), ("mexc", "MEXC"), ("weex", "WEEX")] />
             </div>
             <Tiers />
         </fieldset>
@@ -148,7 +154,7 @@ pub fn Tiers() -> impl IntoView {
     view! {
         <fieldset class="sp-subpanel">
             <legend>"Maintenance tiers"</legend>
-            <p class="sp-hint">"Notional from floor up to cap (empty cap: unbounded); rate as a fraction (0.004 is 0.4 %); amount is the exchange's deduction (Binance cum)."</p>
+            <p class="sp-hint">"Notional from floor up to cap (empty cap: unbounded; under the MEXC model, position size instead); rate as a fraction (0.004 is 0.4 %); amount is the exchange's deduction (Binance cum), 0 where the exchange publishes none (MEXC, WEEX)."</p>
             <span class="sp-error" role="alert">{move || tiers_problem.get().unwrap_or_default()}</span>
             <ol class="sp-tiers">
                 {move || (0..count.get()).map(|i| view! {
@@ -208,6 +214,18 @@ mod tests {
     }
 
     #[test]
+    fn the_bingx_mexc_and_weex_presets_fill_their_own_models() {
+        for (exchange, symbol, model) in
+            [("bingx", "BTC-USDT", "bingx"), ("mexc", "BTC_USDT", "mexc"), ("weex", "ETHUSDT", "weex")]
+        {
+            let mut draft = guide();
+            apply_preset(&mut draft, &preset(exchange, symbol));
+            assert_eq!(draft.text("/model"), model, "{exchange} {symbol}");
+            assert_eq!(draft.text("/instrument/symbol"), symbol);
+        }
+    }
+
+    #[test]
     fn every_preset_applies_to_a_valid_instrument_when_tiers_are_kept() {
         for p in presets().expect("bundled") {
             let mut draft = guide();
@@ -227,6 +245,9 @@ mod tests {
         assert_eq!(draft.text("/instrument/contract/contractSize"), "100");
         set_contract_kind(&mut draft, "linear");
         assert_eq!(draft.get("/instrument/contract"), Some(&json!({"kind": "linear"})));
-        assert_eq!(exchanges(&presets().expect("bundled")), ["binance", "bybit", "okx", "hyperliquid"]);
+        assert_eq!(
+            exchanges(&presets().expect("bundled")),
+            ["Binance", "Bybit", "OKX", "Hyperliquid", "BingX", "MEXC", "WEEX"]
+        );
     }
 }
