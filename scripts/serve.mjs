@@ -1,5 +1,6 @@
 // A small static file server for the built app (no dependencies): `node scripts/serve.mjs <dir> [port] [host]`.
-// Used by `scripts/run` and by the browser tests, so both see the app exactly as a static host serves it.
+// Used by `scripts/run` and by the browser tests, so both see the app exactly as a static host serves it, under the
+// strict Content-Security-Policy every page of the build is written to run under (README, "Security policy").
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -18,8 +19,16 @@ const TYPES = {
   ".webmanifest": "application/manifest+json",
 };
 
-/** Serves `dir` on `host:port`; resolves to the listening server. */
-export function serve(dir, port = 8080, host = "127.0.0.1") {
+/**
+ * The policy every page is served with: scripts and wasm only from the site's own files (no inline script, no
+ * eval; 'wasm-unsafe-eval' is what compiling WebAssembly needs), styles only from its own files, no plugins, no
+ * <base>. The single-file build carries the same policy in a <meta> tag.
+ */
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
+
+/** Serves `dir` on `host:port` with `headers` added to every response; resolves to the listening server. */
+export function serve(dir, port = 8080, host = "127.0.0.1", headers = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -31,7 +40,12 @@ export function serve(dir, port = 8080, host = "127.0.0.1") {
       }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, "index.html");
       const body = await readFile(path);
-      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-cache" });
+      res.writeHead(200, {
+        "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+        "content-security-policy": CSP,
+        ...headers,
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");

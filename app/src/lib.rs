@@ -43,8 +43,9 @@ pub fn start() {
 }
 
 /// After a panic, a visible and recoverable notice at the top of the page instead of a dead app. The draft is
-/// stored on every change, so a reload loses nothing typed. The Reload button is plain JavaScript, so it works even
-/// though the wasm instance that panicked cannot be trusted any more.
+/// stored on every change, so a reload loses nothing typed. The Reload button has no handler of its own (an inline
+/// `onclick` is refused by the page's Content-Security-Policy, and a wasm closure would run in the instance that
+/// panicked): `www/start.js`, plain JavaScript, reloads on a click on any `[data-sp-action="reload"]`.
 fn show_crash_notice() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     if document.get_element_by_id("sp-crash").is_some() {
@@ -56,7 +57,7 @@ fn show_crash_notice() {
     let _ = notice.set_attribute("role", "alert");
     notice.set_inner_html(
         "<p><strong>Something went wrong</strong> \u{2014} your plan is saved. \
-         <button type=\"button\" onclick=\"location.reload()\">Reload</button></p>",
+         <button type=\"button\" data-sp-action=\"reload\">Reload</button></p>",
     );
     if let Some(body) = document.body() {
         let _ = body.prepend_with_node_1(&notice);

@@ -1,5 +1,6 @@
-// Shared by the browser tests: serves the release build, starts Debian's Chromium through Playwright's library,
-// and fails a test on any console error, page error, or request to another origin.
+// Shared by the browser tests: serves the release build (with the strict Content-Security-Policy of
+// scripts/serve.mjs on every response), starts Debian's Chromium through Playwright's library, and fails a test on
+// any console error (a CSP violation included), page error, or request to another origin.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { serve } from "../../scripts/serve.mjs";
@@ -45,6 +46,10 @@ export async function start() {
  */
 export async function watchedPage(env, options = {}) {
   const context = await env.browser.newContext(options);
+  // Chromium logs most refusals by the Content-Security-Policy as console errors; the event catches them all.
+  await context.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline code"}`)));
   const page = await context.newPage();
   const seen = [];
   page.on("console", (m) => m.type() === "error" && seen.push(`console error: ${m.text()}`));
