@@ -263,6 +263,43 @@ proptest! {
         prop_assert!(at_least_as_far(far, near), "resting {notional}: {with:?} is safer than {without:?}");
     }
 
+    /// BingX's resting orders shift where the tiers fall: the walk keeps the tier that holds the position's
+    /// notional plus the resting notional, with the frozen fee out of the wallet.
+    #[test]
+    fn the_tier_walk_with_resting_orders_keeps_the_self_consistent_tier(
+        case in case(),
+        widths in proptest::collection::vec(1_i64..=100, 0..5),
+        steps in proptest::collection::vec(5_i64..=200, 5),
+        first in 10_i64..=100,
+        fee in (0_i64..=100).prop_map(|f| Decimal::new(f, 5)),
+        share in 0_i64..=5_000,
+    ) {
+        let case = Case { model: Model::Bingx, fee, ..case };
+        let tiers = continuous_tiers(case.entry_notional(), &widths, &steps, first)?;
+        let top = tiers.iter().map(|t| t.maintenance_margin_rate.get()).max().unwrap_or_default();
+        let wallet = case.entry_notional() * (top + fee + case.cushion) * Decimal::TWO;
+        let notional = case.entry_notional() * Decimal::new(share, 4);
+        let resting = RestingOrders::order(
+            RestingRule::CountInMaintenance, notional, Leverage::new("leverage", Decimal::TEN)?, Rate::new("takerFeeRate", fee)?,
+        )?;
+        let config = LiquidationConfig {
+            mode: MarginMode::Cross,
+            resting,
+            ..case.config(wallet, Maintenance::Tiers(tiers.clone()))?
+        };
+        let result = liquidation(&config)?;
+        let oracle = try_every_tier_with(&case, wallet - resting.fees, &tiers, notional);
+        match (result.tier(), oracle) {
+            (None, None) => prop_assert!(result.liquidation_price().is_none(), "{result:?}"),
+            (Some(tier), Some((notionals, consistent))) => {
+                prop_assert!(consistent.contains(&tier), "tier {tier} is not self-consistent: {consistent:?} ({result:?})");
+                let flat = price_at(&case, notionals.get(tier).copied().unwrap_or_default());
+                prop_assert_eq!(result.liquidation_price().map(Price::get), flat, "{:?}", result);
+            }
+            (tier, oracle) => prop_assert!(false, "walk {tier:?} but trying every tier gives {oracle:?}"),
+        }
+    }
+
     #[test]
     fn the_tier_walk_with_the_fee_keeps_the_self_consistent_tier(
         case in case(),
@@ -363,6 +400,18 @@ fn continuous_tiers(entry_notional: Decimal, widths: &[i64], steps: &[i64], firs
 /// the notional they give. Returns each tier's notional and the consistent indices; `None` when no tier gives a
 /// positive notional inside its range (no liquidation price).
 fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<Decimal>, Vec<usize>)> {
+    try_every_tier_with(case, wallet, tiers, Decimal::ZERO)
+}
+
+/// [`try_every_tier`] with `offset` of resting notional counted with the position's (BingX): each tier's rate and
+/// amount give `N = (WB − lean·N_E + cum − offset·(MMR + fee)) / (MMR + fee − lean)`, consistent when `N + offset`
+/// lies in the tier.
+fn try_every_tier_with(
+    case: &Case,
+    wallet: Decimal,
+    tiers: &[Tier],
+    offset: Decimal,
+) -> Option<(Vec<Decimal>, Vec<usize>)> {
     let lean = match (case.side, case.contract_size) {
         (Side::Long, None) | (Side::Short, Some(_)) => Decimal::ONE,
         (Side::Short, None) | (Side::Long, Some(_)) => Decimal::NEGATIVE_ONE,
@@ -372,8 +421,8 @@ fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<D
     let notionals: Vec<Decimal> = tiers
         .iter()
         .map(|t| {
-            (wallet - lean * entry_notional + t.maintenance_amount.get())
-                / (t.maintenance_margin_rate.get() + case.fee - lean)
+            let rate = t.maintenance_margin_rate.get() + case.fee;
+            (wallet - lean * entry_notional + t.maintenance_amount.get() - offset * rate) / (rate - lean)
         })
         .collect();
     let consistent: Vec<usize> = tiers
@@ -381,10 +430,10 @@ fn try_every_tier(case: &Case, wallet: Decimal, tiers: &[Tier]) -> Option<(Vec<D
         .zip(&notionals)
         .enumerate()
         .filter(|(index, (tier, notional))| {
-            let floor = if *index == 0 { Decimal::ZERO } else { tier.notional_floor.get() };
+            let measure = **notional + offset;
             **notional > Decimal::ZERO
-                && **notional >= floor
-                && (*index == last || tier.notional_cap.is_none_or(|cap| **notional <= cap.get()))
+                && (*index == 0 || measure >= tier.notional_floor.get())
+                && (*index == last || tier.notional_cap.is_none_or(|cap| measure <= cap.get()))
         })
         .map(|(index, _)| index)
         .collect();
