@@ -109,7 +109,8 @@ pub fn Instrument() -> impl IntoView {
             </div>
             {move || chosen.get().map(|p| view! {
                 <div class="sp-provenance">
-                    <p><strong>{p.name()}</strong>{format!(" · model {} · as of {}", p.model, p.as_of)}</p>
+                    <p><strong>{p.name()}</strong>{format!(" · model {} · as of {}", p.model, p.as_of)}
+                        {p.funding_interval_hours.map(|h| format!(" · funding every {h} h"))}</p>
                     <p class="sp-hint">"Source: "{p.source.clone()}</p>
                     {p.instrument.tiers.is_empty().then(|| view! {
                         <p class="sp-note">"This preset has no maintenance tiers (none were published with a date and source). Using it keeps the tiers below: check or enter the exchange's own; the liquidation price needs at least one."</p>
