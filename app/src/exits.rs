@@ -260,15 +260,9 @@ pub fn step_name(step: &ExitStep) -> String {
     }
 }
 
-/// The warnings of step `index` (messages name it `steps[i]`).
+/// The warnings of step `index`: those the core placed on it.
 pub fn step_warnings(report: &ExitReport, index: usize) -> Vec<scaleplan::Warning> {
-    let tag = format!("steps[{index}]");
-    report
-        .warnings
-        .iter()
-        .filter(|w| w.message().split(|c: char| c.is_whitespace() || c == ':').any(|word| word == tag))
-        .cloned()
-        .collect()
+    report.warnings.iter().filter(|w| w.step() == Some(index)).cloned().collect()
 }
 
 /// A labelled choice between the [`Form`]s of the field at `pointer`, and the text input of the chosen form when

@@ -173,6 +173,12 @@ pub fn run(plan: &Plan, loaded: &Loaded, start: &str, intrabar: &str) -> Result<
     replay_plan(plan, candles, &rules).map_err(|e| crate::results::for_people(&e.to_string()))
 }
 
+/// Every warning of a replay: those met bar by bar, then those of the exit plan it worked from.
+pub fn replay_warnings(report: &ReplayReport) -> Vec<scaleplan::Warning> {
+    let exits = report.exits.iter().flat_map(|e| e.warnings.iter());
+    report.warnings.iter().chain(exits).cloned().collect()
+}
+
 /// Reads the chosen file's text and loads it.
 fn read_file(ev: leptos::ev::Event, loaded: RwSignal<Option<Loaded>>) {
     let input = event_target::<web_sys::HtmlInputElement>(&ev);
@@ -274,6 +280,12 @@ pub fn Replay() -> impl IntoView {
                             <p class="sp-hint">{format!("Never filled: {}.", report.unfilled.iter().map(|i| format!("tranche {}", i + 1)).collect::<Vec<_>>().join(", "))}</p>
                         })}
                         <p class="sp-hint">{format!("Last close {}.", grouped_text(&report.last_close.to_string(), places))}</p>
+                        {let warnings = replay_warnings(&report); (!warnings.is_empty()).then(|| view! {
+                            <h3 class="sp-subtitle">"Replay warnings"</h3>
+                            <ul class="sp-warnings" aria-label="Replay warnings">
+                                {warnings.into_iter().map(|w| view! { <crate::results::WarningItem warning=w /> }).collect_view()}
+                            </ul>
+                        })}
                     }.into_any()
                 }
             }}
@@ -315,6 +327,27 @@ mod tests {
             Some((1511, "fill")),
             "2019-01-20 is day 1,512 from 2014-12-01"
         );
+    }
+
+    #[test]
+    fn a_fill_at_a_gap_below_the_stop_warns_that_the_exits_wait() {
+        // A buy limit at 100 with the stop at 90 fills at a gap open of 85: the average is below the stop, so R (entry
+        // to stop) is negative and a de-risking step at +1R cannot be planned on it; the replay says so.
+        let mut plan = guide();
+        plan.stop = Some(scaleplan::Price::new("stop", 90.into()).expect("a price"));
+        plan.entries = serde_json::from_value(serde_json::json!(
+            {"ladder": {"tranches": [{"price": "100", "quantity": "1"}]}}
+        ))
+        .expect("entries");
+        plan.exits = serde_json::from_value(serde_json::json!({"derisk": {"share": "10", "of": "remaining"}}))
+            .expect("exits");
+        let candles = load(
+            "gap.csv",
+            "time,open,high,low,close\n2024-01-01,110,110,105,106\n2024-01-02,85,86,84,85\n2024-01-03,85,87,84,86\n",
+        );
+        let report = run(&plan, &candles, "", "conservative").expect("replays");
+        let kinds: Vec<_> = replay_warnings(&report).iter().map(|w| w.kind()).collect();
+        assert!(kinds.contains(&scaleplan::WarningKind::ExitsNotPlanned), "{kinds:?}");
     }
 
     #[test]

@@ -213,9 +213,10 @@ export interface ScheduleEntries {
   path: { time: string | number; price: DecimalString }[];
 }
 
-/** A soft problem, on the tranche it concerns when it concerns one. */
+/** A soft problem, on the tranche (or the scale-out step, `steps[step]`) it concerns when it concerns one. */
 export interface Warning {
   tranche?: number;
+  step?: number;
   kind: string;
   message: string;
 }

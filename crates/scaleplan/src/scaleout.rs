@@ -65,6 +65,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::account::{check_margining, Account, Funding};
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
 use crate::ladder::Liquidity;
@@ -72,7 +73,6 @@ use crate::liquidation::{MarginMode, Model};
 use crate::num::{
     calc, round_dp, round_to_step, Leverage, NonNegative, Percent, Positive, Price, Quantity, Round, Side,
 };
-use crate::account::{check_margining, Account, Funding};
 use crate::valuation::OUTPUT_DECIMALS;
 use crate::valuation::{out, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};
@@ -918,7 +918,8 @@ impl<'a> Walk<'a> {
                     if rest {
                         remaining
                     } else if floored > remaining {
-                        warnings.push(Warning::new(
+                        warnings.push(Warning::on_step(
+                            index,
                             WarningKind::ExitLargerThanRemaining,
                             format!(
                                 "{name} asks for {} but only {} is left; it closes the rest",
@@ -929,7 +930,8 @@ impl<'a> Walk<'a> {
                         remaining
                     } else {
                         if floored.is_zero() {
-                            warnings.push(Warning::new(
+                            warnings.push(Warning::on_step(
+                                index,
                                 WarningKind::ZeroQuantity,
                                 format!(
                                     "{name}: {} % of {} floors to 0 on the quantity step {grid}; nothing is closed",
@@ -943,7 +945,8 @@ impl<'a> Walk<'a> {
                 }
             };
             if quantity > Decimal::ZERO && quantity < min_quantity {
-                warnings.push(Warning::new(
+                warnings.push(Warning::on_step(
+                    index,
                     WarningKind::BelowMinQuantity,
                     format!(
                         "{name} closes {}, below the exchange's minimum order quantity {min_quantity}",
@@ -1018,7 +1021,7 @@ impl<'a> Walk<'a> {
                 self.trail = event.trail;
             }
             for m in &event.moves {
-                self.apply_move(&name, m, p)?;
+                self.apply_move(index, &name, m, p)?;
             }
             self.apply_trail(p)?;
         }
@@ -1028,8 +1031,8 @@ impl<'a> Walk<'a> {
         Ok(step)
     }
 
-    /// Moves the stop as rule `m` asks, at step price `price`, or says why it stays.
-    fn apply_move(&mut self, name: &str, m: &Move, price: Decimal) -> Result<()> {
+    /// Moves the stop as rule `m` asks, at step `index` (called `name`) and its price `price`, or says why it stays.
+    fn apply_move(&mut self, index: usize, name: &str, m: &Move, price: Decimal) -> Result<()> {
         let proposed = match m.to {
             StopMove::Trail(trail) => {
                 self.trail = Some(trail);
@@ -1063,7 +1066,8 @@ impl<'a> Walk<'a> {
         };
         if let Some(reason) = reason {
             let kept = self.stop.map_or_else(|| "unset".to_owned(), |s| format!("at {s}"));
-            self.warnings.push(Warning::new(
+            self.warnings.push(Warning::on_step(
+                index,
                 WarningKind::StopNotMoved,
                 format!("{name}: {} leaves the stop {kept}: {reason}", m.rule),
             ));
@@ -1191,7 +1195,8 @@ impl<'a> Walk<'a> {
             Side::Short => lp <= stop,
         };
         if before {
-            self.warnings.push(Warning::new(
+            self.warnings.push(Warning::on_step(
+                step.index,
                 WarningKind::LiquidationBeforeStop,
                 format!("{subject} is liquidated at {lp}, before the stop at {stop}"),
             ));

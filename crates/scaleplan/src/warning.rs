@@ -47,6 +47,26 @@ pub enum WarningKind {
     ExitsNotPlanned,
 }
 
+impl WarningKind {
+    /// Every kind, in the order a legend lists them: risk to the position first, then the exchange's rules, then
+    /// the exits'. The test below fails to compile when a kind is added and not listed.
+    pub const ALL: [Self; 13] = [
+        Self::LiquidationBeforeStop,
+        Self::ThinMarginBuffer,
+        Self::RiskAboveBudget,
+        Self::StopOnWrongSide,
+        Self::LeverageAboveTierMax,
+        Self::BelowMinNotional,
+        Self::BelowMinQuantity,
+        Self::ZeroQuantity,
+        Self::DuplicatePrice,
+        Self::StopNotMoved,
+        Self::ExitLargerThanRemaining,
+        Self::ExitAfterPositionClosed,
+        Self::ExitsNotPlanned,
+    ];
+}
+
 impl fmt::Display for WarningKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -67,16 +87,19 @@ impl fmt::Display for WarningKind {
     }
 }
 
-/// One soft problem: its kind, the tranche (rung) it concerns if any, and a message for a person.
+/// One soft problem: its kind, the tranche (rung) or exit step it concerns if any, and a message for a person.
 ///
 /// `tranche` is the 0-based index of the rung in the result (`rungs[2]`), the same index field paths use;
-/// messages name it the same way. Serialized as `{"tranche": 2, "kind": "belowMinNotional", "message": "…"}`,
-/// without `tranche` when the warning concerns the whole plan.
+/// messages name it the same way; `step` is the index of a scale-out step (`steps[2]`). Serialized as
+/// `{"tranche": 2, "kind": "belowMinNotional", "message": "…"}` or `{"step": 2, …}`, without either when the warning
+/// concerns the whole plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     #[serde(skip_serializing_if = "Option::is_none")]
     tranche: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<usize>,
     kind: WarningKind,
     message: String,
 }
@@ -84,12 +107,22 @@ pub struct Warning {
 impl Warning {
     /// A warning about the plan as a whole.
     pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
-        Self { tranche: None, kind, message: message.into() }
+        Self { tranche: None, step: None, kind, message: message.into() }
     }
 
     /// A warning about the rung at 0-based `index`.
     pub fn on_tranche(index: usize, kind: WarningKind, message: impl Into<String>) -> Self {
-        Self { tranche: Some(index), kind, message: message.into() }
+        Self { tranche: Some(index), step: None, kind, message: message.into() }
+    }
+
+    /// A warning about exit step `index` of a scale-out (`steps[index]`; 0 is the position as held).
+    pub fn on_step(index: usize, kind: WarningKind, message: impl Into<String>) -> Self {
+        Self { tranche: None, step: Some(index), kind, message: message.into() }
+    }
+
+    /// The exit step concerned (`steps[i]` of a scale-out report), if the warning concerns one.
+    pub fn step(&self) -> Option<usize> {
+        self.step
     }
 
     /// The 0-based index of the rung concerned, if the warning concerns one.
@@ -111,5 +144,37 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The position of `kind` in [`WarningKind::ALL`], by an exhaustive match: a new kind does not compile until it
+    /// is placed here and in the list.
+    fn place(kind: WarningKind) -> usize {
+        match kind {
+            WarningKind::LiquidationBeforeStop => 0,
+            WarningKind::ThinMarginBuffer => 1,
+            WarningKind::RiskAboveBudget => 2,
+            WarningKind::StopOnWrongSide => 3,
+            WarningKind::LeverageAboveTierMax => 4,
+            WarningKind::BelowMinNotional => 5,
+            WarningKind::BelowMinQuantity => 6,
+            WarningKind::ZeroQuantity => 7,
+            WarningKind::DuplicatePrice => 8,
+            WarningKind::StopNotMoved => 9,
+            WarningKind::ExitLargerThanRemaining => 10,
+            WarningKind::ExitAfterPositionClosed => 11,
+            WarningKind::ExitsNotPlanned => 12,
+        }
+    }
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        for (i, kind) in WarningKind::ALL.iter().enumerate() {
+            assert_eq!(place(*kind), i, "{kind}");
+        }
     }
 }
