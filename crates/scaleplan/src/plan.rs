@@ -17,7 +17,11 @@
 //! - breakeven: the exit price where PnL equals all fees and funding (Binance's "breakeven" is a different, fee-free
 //!   cost basis; see liquidation.md "Averaging");
 //! - effective leverage: value at the fill price ÷ account equity (wallet − fees paid + unrealized PnL);
-//! - R: the loss at the stop as a multiple of the risk budget (account × risk %), the maximum loss accepted (§2.1).
+//! - R: the loss at the stop as a multiple of the risk budget (account × risk %), the maximum loss accepted (§2.1);
+//! - liquidation, cross margin with `restingOrders: counted`: after each tranche the ladder's rungs not yet filled
+//!   take from the cross wallet what the model's exchange takes for open orders ([`RestingOrders::order`]: MEXC
+//!   their margin, BingX their notional toward maintenance and tier and their taker fee), so the row shows the
+//!   position as the exchange would liquidate it while those rungs still rest.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
