@@ -393,7 +393,7 @@ impl Liquidation {
         self.tier
     }
 
-    /// The maintenance-margin rate used (without the closing fee a model reserves with it), `None` when no tier applied.
+    /// The maintenance-margin rate used (without any closing fee added to it), `None` when no tier applied.
     pub fn maintenance_margin_rate(&self) -> Option<MarginRate> {
         self.maintenance_margin_rate
     }
