@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ladder::{risk_amount, split, LadderSpec, Total};
+use crate::liquidation::TierBasis;
 use crate::num::{calc, Leverage, Percent, Positive, Price, Quantity, Side};
 use crate::plan::{evaluate_plan, Entries, Plan, PlanReport, TrancheRow};
 use crate::warning::WarningKind;
@@ -709,20 +710,24 @@ impl<'a> Judge<'a> {
         if row.average_entry.is_none() {
             return Ok(None);
         }
-        match candidate.instrument.tier_for(row.notional) {
+        // The tiers are found the way the plan's own warning finds them: by size for MEXC, by notional otherwise.
+        let (measure, what) = match candidate.model.tier_basis() {
+            TierBasis::PositionSize => (row.cumulative_quantity.get(), "a position of"),
+            TierBasis::LiquidationNotional | TierBasis::EntryNotional => (row.notional, "a notional of"),
+        };
+        match candidate.instrument.tier_for(measure) {
             Some((t, tier)) if row.leverage > tier.max_leverage => breach(
                 BreachKind::TierMaxLeverage,
                 format!(
-                    "tranche {n} at {}x is above the exchange's maximum leverage for tier {} ({}x at a notional of {})",
+                    "tranche {n} at {}x is above the exchange's maximum leverage for tier {} ({}x at {what} {measure})",
                     row.leverage,
                     t.saturating_add(1),
                     tier.max_leverage,
-                    row.notional
                 ),
             ),
             None if !candidate.instrument.tiers.is_empty() => breach(
                 BreachKind::PositionLimit,
-                format!("after tranche {n} the notional of {} is above the exchange's last tier", row.notional),
+                format!("after tranche {n} {what} {measure} is above the exchange's last tier"),
             ),
             _ => Ok(None),
         }

@@ -1,5 +1,5 @@
 //! The solver's promises, on random plans: the answer meets every constraint and one step beyond it breaks one
-//! (size and leverage, every liquidation model, both sides and margin modes); and the monotonicity the bisection
+//! (size and leverage, all seven liquidation models, both sides and margin modes); and the monotonicity the bisection
 //! relies on holds where flooring cannot wobble the proportions (sizes that split exactly): a size or leverage
 //! below one that fits also fits.
 
@@ -33,7 +33,7 @@ struct Case {
 fn case() -> impl Strategy<Value = Case> {
     (
         any::<bool>(),
-        proptest::sample::select(vec!["binance", "bybit", "okx", "hyperliquid"]),
+        proptest::sample::select(vec!["binance", "bybit", "okx", "hyperliquid", "bingx", "mexc", "weex"]),
         any::<bool>(),
         1u32..8,
         2u32..20,
