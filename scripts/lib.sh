@@ -12,10 +12,12 @@ with_wasm_env() {
   )
 }
 
-# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools).
+# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools), then the
+# service worker with this build's file list (scripts/offline.mjs, last: it lists what is in dist/).
 build_app() {
   echo "==> building the app (release) into dist/"
   (cd "$ROOT" && with_wasm_env trunk build --release --offline)
+  node "$ROOT/scripts/offline.mjs" "$ROOT/dist"
 }
 
 # Release build of the npm package into target/npm/scaleplan (wasm-pack with the tools already installed).

@@ -12,3 +12,8 @@ document.addEventListener("click", (event) => {
 const glue = await import(new URL(tag.dataset.js, document.baseURI).href);
 await glue.default({ module_or_path: new URL(tag.dataset.wasm, document.baseURI) });
 glue.startApp();
+
+// Offline after one visit (www/sw.js); not from file://, where there are no service workers.
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  navigator.serviceWorker.register(new URL("sw.js", import.meta.url)).catch((e) => console.warn(`scaleplan works online only: ${e.message}`));
+}
