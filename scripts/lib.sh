@@ -13,10 +13,12 @@ with_wasm_env() {
 }
 
 # Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools), then the
-# service worker with this build's file list (scripts/offline.mjs, last: it lists what is in dist/).
+# single-file build (dist/scaleplan.html) and the service worker with this build's file list (scripts/offline.mjs,
+# last: it lists what is in dist/).
 build_app() {
   echo "==> building the app (release) into dist/"
   (cd "$ROOT" && with_wasm_env trunk build --release --offline)
+  node "$ROOT/scripts/single-file.mjs" "$ROOT/dist"
   node "$ROOT/scripts/offline.mjs" "$ROOT/dist"
 }
 
