@@ -5,7 +5,7 @@
 //! the core's own types; an error comes back with the pointer of the field it concerns, so the message can be shown
 //! next to that input.
 
-use scaleplan::{Error, Plan};
+use scaleplan::{evaluate_plan, Error, Plan};
 use serde_json::{Map, Value};
 
 /// The largest draft accepted from storage, a link or a file (bytes of JSON): far above any real plan, small enough
@@ -151,6 +151,91 @@ impl Draft {
     }
 }
 
+/// At most this many problems are collected from one draft: more than any form shows at once, and a bound on
+/// the work a hostile draft can ask for.
+pub const MAX_PROBLEMS: usize = 64;
+
+impl Draft {
+    /// Every problem of the draft, each at its field (in the order the parser meets them; the page sorts them into
+    /// the order of its fields).
+    ///
+    /// The core's parser stops at the first bad field, so each one found is set aside in a scratch copy (replaced
+    /// by a stand-in its type accepts, or removed when it is optional) and the parse is run again, until it passes
+    /// or makes no progress. A missing required field is reported at that field ("is required"), not at its group.
+    /// Only when every field parses is the plan evaluated, so its own error (shares that do not add up, tiers out
+    /// of order) is reported, and never one caused by a stand-in.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut scratch = self.clone();
+        let mut found: Vec<Problem> = Vec::new();
+        while found.len() < MAX_PROBLEMS {
+            match scratch.to_plan() {
+                Ok(plan) => {
+                    if found.is_empty() {
+                        if let Err(e) = evaluate_plan(&plan) {
+                            found.push(problem_of(&e));
+                        }
+                    }
+                    break;
+                }
+                Err(problem) => {
+                    let problem = required_field(problem);
+                    if found.iter().any(|f| f.pointer == problem.pointer) {
+                        break;
+                    }
+                    let moved_on = scratch.stand_in(&problem.pointer);
+                    found.push(problem);
+                    if !moved_on {
+                        break;
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// Replaces the field at `pointer` with the first stand-in the parser gets past (a decimal text, a whole number,
+    /// a zero, or nothing); whether one did.
+    fn stand_in(&mut self, pointer: &str) -> bool {
+        if pointer.is_empty() {
+            return false;
+        }
+        let original = self.get(pointer).cloned();
+        let candidates = [Some(Value::from("1")), Some(Value::from(1)), Some(Value::from("0")), None];
+        for candidate in candidates {
+            match candidate {
+                Some(value) => self.set(pointer, value),
+                None => {
+                    self.remove(pointer);
+                }
+            }
+            let past = match self.to_plan() {
+                Ok(_) => true,
+                Err(p) => required_field(p).pointer != pointer,
+            };
+            if past {
+                return true;
+            }
+        }
+        if let Some(value) = original {
+            self.set(pointer, value);
+        }
+        false
+    }
+}
+
+/// A "missing field `rate`" problem of a group, as the problem of the field itself: `/funding/rate: is required`.
+fn required_field(problem: Problem) -> Problem {
+    let missing = problem
+        .message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .filter(|name| !name.is_empty());
+    match missing {
+        Some(name) => Problem { pointer: format!("{}/{}", problem.pointer, name), message: "is required".to_owned() },
+        None => problem,
+    }
+}
+
 /// The pointer of a core field path: `entries.ladder.tranches[1].price` → `/entries/ladder/tranches/1/price`.
 pub fn pointer_of(path: &str) -> String {
     let mut pointer = String::new();
@@ -228,6 +313,62 @@ mod tests {
         assert_eq!(draft.items("/entries/ladder/tranches").len(), 3);
         draft.set("/entries/ladder/tranches/9/price", Value::String("1".into()));
         assert_eq!(draft.items("/entries/ladder/tranches").len(), 3, "a missing index is not created");
+    }
+
+    #[test]
+    fn every_bad_field_is_found_at_once_each_at_its_own_pointer() {
+        let mut draft = guide();
+        draft.set_text("/leverage", "ten".into(), false);
+        draft.set_text("/entries/ladder/tranches/1/price", "-5".into(), false);
+        draft.set_text("/instrument/tiers/2/maintenanceMarginRate", "2".into(), false);
+        draft.set_text("/account/wallet", "".into(), false);
+        let problems = draft.problems();
+        let mut pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        pointers.sort_unstable();
+        assert_eq!(
+            pointers,
+            [
+                "/account/wallet",
+                "/entries/ladder/tranches/1/price",
+                "/instrument/tiers/2/maintenanceMarginRate",
+                "/leverage"
+            ]
+        );
+        assert!(problems.iter().all(|p| !p.message.is_empty()));
+        assert_eq!(draft.text("/leverage"), "ten", "the draft itself is untouched");
+    }
+
+    #[test]
+    fn tiers_out_of_order_are_named_at_the_tier() {
+        let mut draft = guide();
+        draft.set_text("/instrument/tiers/0/notionalCap", "1001".into(), false);
+        let problems = draft.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer, "/instrument/tiers/1/notionalFloor");
+        assert!(problems[0].message.contains("(1001)"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn a_group_missing_a_field_names_the_field() {
+        let mut draft = guide();
+        draft.set("/funding", serde_json::json!({"intervals": "3"}));
+        assert_eq!(
+            draft.problems(),
+            [Problem { pointer: "/funding/rate".into(), message: "is required".into() }]
+        );
+    }
+
+    #[test]
+    fn the_plans_own_error_comes_once_every_field_parses() {
+        let mut draft = guide();
+        draft.set_text("/entries/ladder/tranches/0/share", "26".into(), false);
+        let problems = draft.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].pointer.starts_with("/entries/ladder"), "{problems:?}");
+        // With a field that does not parse, the shares are not judged: a stand-in would make them wrong.
+        draft.set_text("/leverage", "x".into(), false);
+        assert_eq!(draft.problems().iter().map(|p| p.pointer.as_str()).collect::<Vec<_>>(), ["/leverage"]);
+        assert_eq!(guide().problems(), []);
     }
 
     #[test]

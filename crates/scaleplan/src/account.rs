@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
-use crate::liquidation::MarginMode;
+use crate::liquidation::{check_tiers, MarginMode};
 use crate::num::{NonNegative, Percent, Rate};
 
 /// The account a plan trades from.
@@ -48,6 +48,8 @@ pub(crate) fn check_margining(instrument: &Instrument, mode: MarginMode, account
             "must hold at least one maintenance tier (rate and amount) to compute liquidation",
         ));
     }
+    // Checked once here, named as the plan names them, rather than on the first tranche's liquidation.
+    check_tiers(&instrument.tiers).map_err(|e| e.within("instrument"))?;
     if mode == MarginMode::Isolated
         && (account.other_maintenance_margin.is_some_and(|m| !m.get().is_zero())
             || account.other_unrealized_pnl.is_some_and(|p| !p.is_zero()))

@@ -734,7 +734,7 @@ fn tier_index(tiers: &[Tier], measure: Decimal) -> usize {
 
 /// Tiers must be non-empty, each floor below its cap, each floor equal to the previous cap, and only the last
 /// unbounded: the walk over tiers relies on their order.
-fn check_tiers(tiers: &[Tier]) -> Result<()> {
+pub(crate) fn check_tiers(tiers: &[Tier]) -> Result<()> {
     if tiers.is_empty() {
         return Err(Error::invalid("tiers", "must hold at least one tier"));
     }
