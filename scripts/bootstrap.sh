@@ -4,7 +4,7 @@
 # (crates.io, npm, Debian).
 #
 #   scripts/bootstrap.sh          what building and serving the app needs
-#   scripts/bootstrap.sh --test   also what the tests need (cargo-deny, Chromium, Playwright's library)
+#   scripts/bootstrap.sh --test   also what the tests need (cargo-deny, cargo-fuzz, Chromium, Playwright's library)
 #
 # SCALEPLAN_WASM_ROUTE=debian forces the offline route for the wasm32 standard library (to test it where rustup works).
 #
@@ -20,6 +20,7 @@ WANT_TEST=0
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
 CARGO_DENY_VERSION=0.20.2
+CARGO_FUZZ_VERSION=0.13.2
 WASM_TARGET=wasm32-unknown-unknown
 ENV_FILE="$ROOT/target/wasm-env.sh"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/scaleplan"
@@ -157,6 +158,13 @@ if [ "$WANT_TEST" -eq 1 ]; then
   # The licence, ban and source check of the dependency graph (deny.toml); about 3 minutes to compile on 2 cores.
   step "cargo-deny"
   cargo_tool cargo-deny cargo-deny "$CARGO_DENY_VERSION" --locked
+  # The fuzz targets (fuzz/, scripts/fuzz): cargo-fuzz, about 1.5 minutes to compile on 2 cores, and a C++
+  # compiler, since libfuzzer-sys builds libFuzzer from its sources. No nightly toolchain: scripts/fuzz gives the
+  # stable one RUSTC_BOOTSTRAP=1 for the sanitizer and coverage flags, and stable ships the sanitizer runtimes.
+  step "cargo-fuzz and a C++ compiler (fuzz targets)"
+  command -v c++ >/dev/null 2>&1 || apt_install g++
+  have "$(c++ --version | head -1)"
+  cargo_tool cargo-fuzz cargo-fuzz "$CARGO_FUZZ_VERSION" --locked
   step "Chromium for browser tests (Debian's)"
   apt_install chromium
   have "$(/usr/bin/chromium --version 2>/dev/null)"
