@@ -297,12 +297,7 @@ pub fn FormChoice(
                 Form::Text(..) => Some(format!("{base}/{}", f.key())),
                 _ => None,
             });
-            planner.problem.with(|p| {
-                p.as_ref()
-                    .filter(|p| p.pointer == base || p.pointer.starts_with(&format!("{base}/")))
-                    .filter(|p| text.as_deref() != Some(p.pointer.as_str()))
-                    .map(|p| p.message.clone())
-            })
+            planner.problem_under(&base, &text.into_iter().collect::<Vec<_>>())
         })
     };
     let change = {
@@ -361,13 +356,7 @@ fn TriggerChoice(
         let pointer = pointer.clone();
         let r = format!("{pointer}/r");
         Memo::new(move |_| {
-            planner.problem.with(|p| {
-                p.as_ref()
-                    .filter(|p| {
-                        p.pointer == pointer || (p.pointer.starts_with(&format!("{pointer}/")) && p.pointer != r)
-                    })
-                    .map(|p| p.message.clone())
-            })
+            planner.problem_under(&pointer, std::slice::from_ref(&r))
         })
     };
     let options = move || {

@@ -1,5 +1,7 @@
 //! Inputs bound to a field of the draft: a visible label, the text as typed, and the message for that field.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::inputs::bound::{self, Write};
@@ -29,6 +31,9 @@ pub fn Field(
     write: Option<Write>,
 ) -> impl IntoView {
     let planner = Planner::get();
+    if let Some(labels) = use_context::<Labels>() {
+        labels.register(&pointer, &label);
+    }
     let id = field_id(&pointer);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -36,16 +41,10 @@ pub fn Field(
         let pointer = pointer.clone();
         move || planner.draft.with(|d| bound::read(d, &pointer))
     };
-    // The core's message for this field, or for anything under it (the items of a list).
+    // The core's messages for this field, or for anything under it (the items of a list).
     let error = {
         let pointer = pointer.clone();
-        Memo::new(move |_| {
-            planner.problem.with(|p| {
-                p.as_ref()
-                    .filter(|p| p.pointer == pointer || p.pointer.starts_with(&format!("{pointer}/")))
-                    .map(|p| p.message.clone())
-            })
-        })
+        Memo::new(move |_| planner.problem_under(&pointer, &[]))
     };
     let inputmode = inputmode.unwrap_or_else(|| if write == Some(Write::Integer) { "numeric" } else { "decimal" }.into());
     let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
@@ -111,4 +110,83 @@ pub fn field_id(pointer: &str) -> String {
         id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
     }
     id
+}
+
+/// The labels of the inputs the page has rendered, by pointer, in the order they first appeared: how a problem's
+/// message names its field in the words on screen, and the order the list of problems follows.
+///
+/// A pointer's label never changes (`/entries/ladder/tranches/2/price` is always "Tranche 3 price"), so entries are
+/// only added. Not reactive: it is read when problems are listed, after the inputs have rendered.
+#[derive(Clone, Copy)]
+pub struct Labels(StoredValue<HashMap<String, (usize, String)>>);
+
+impl Labels {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self(StoredValue::new(HashMap::new()))
+    }
+
+    /// Records `label` as the name of the input at `pointer`.
+    pub fn register(&self, pointer: &str, label: &str) {
+        self.0.update_value(|map| {
+            let next = map.len();
+            map.entry(pointer.to_owned()).or_insert_with(|| (next, label.to_owned()));
+        });
+    }
+
+    /// The label of the input at `pointer`, or of the nearest input above it (a list's own input), with its
+    /// pointer and its place on the page.
+    pub fn nearest(&self, pointer: &str) -> Option<(String, usize, String)> {
+        self.0.with_value(|map| {
+            let mut at = pointer;
+            loop {
+                if let Some((order, label)) = map.get(at) {
+                    return Some((at.to_owned(), *order, label.clone()));
+                }
+                at = at.rsplit_once('/').map(|(parent, _)| parent).filter(|p| !p.is_empty())?;
+            }
+        })
+    }
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Whether the page is laid out in one column now (a phone): the width below which the results stop sitting next
+/// to the inputs (`www/style.css`, `.sp-cockpit`).
+pub fn one_column() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(max-width: 1099.98px)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// A group of inputs that folds to one line on a phone once it is filled in: open on a wide screen, closed in one
+/// column unless a problem is under `pointer` (then it opens, so the message is seen next to its field).
+#[component]
+pub fn Fold(
+    /// The one line shown when folded.
+    summary: Signal<String>,
+    /// Pointer of the group's fields (`/instrument`).
+    #[prop(into)]
+    pointer: String,
+    /// The inputs.
+    children: Children,
+) -> impl IntoView {
+    let planner = Planner::get();
+    let open = RwSignal::new(!one_column() || planner.problem_under(&pointer, &[]).is_some());
+    Effect::new(move |_| {
+        if planner.problem_under(&pointer, &[]).is_some() {
+            open.set(true);
+        }
+    });
+    view! {
+        <details class="sp-fold" prop:open=move || open.get()
+            on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+            <summary>{move || summary.get()}</summary>
+            {children()}
+        </details>
+    }
 }

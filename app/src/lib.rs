@@ -79,8 +79,11 @@ pub fn mount(element: web_sys::HtmlElement) {
 pub struct Planner {
     /// The plan as typed.
     pub draft: RwSignal<Draft>,
-    /// The problem that stops evaluation now, if any (shown next to its field and above the results).
-    pub problem: Memo<Option<Problem>>,
+    /// The draft evaluated: the plan and its report, or the first problem.
+    pub evaluated: Memo<Result<(Plan, PlanReport), Problem>>,
+    /// Every problem that stops evaluation now, each at its field (shown next to it, and counted with a jump list
+    /// above the results); empty when the plan evaluates.
+    pub problems: Memo<Vec<Problem>>,
     /// The last valid plan and its report: they stay while the user fixes a field, even across a reload.
     pub shown: Memo<Option<Shown>>,
 }
@@ -95,14 +98,45 @@ pub struct Shown {
 }
 
 impl Planner {
+    /// The planner of `draft`: the core's report of it, every problem while it has any, and the last valid report
+    /// (`fallback` until there is one). The one place the app and the widget derive them.
+    pub fn new(draft: RwSignal<Draft>, fallback: Option<Shown>) -> Self {
+        let evaluated = Memo::new(move |_| draft.with(evaluate));
+        // Every problem at once: the draft is parsed again for them only while it does not evaluate.
+        let problems =
+            Memo::new(move |_| if evaluated.with(Result::is_ok) { Vec::new() } else { draft.with(Draft::problems) });
+        let shown = Memo::new(move |previous: Option<&Option<Shown>>| match evaluated.get() {
+            Ok((plan, report)) => Some(Shown { plan, report }),
+            Err(_) => previous.cloned().flatten().or_else(|| fallback.clone()),
+        });
+        Self { draft, evaluated, problems, shown }
+    }
+
     /// The planner of the nearest [`App`].
     pub fn get() -> Self {
         expect_context::<Self>()
     }
 
-    /// The message for the field at `pointer`, if the current problem is there.
+    /// The message for the field at `pointer`, if a problem is there.
     pub fn problem_at(self, pointer: &str) -> Option<String> {
-        self.problem.with(|p| p.as_ref().filter(|p| p.pointer == pointer).map(|p| p.message.clone()))
+        let messages: Vec<String> =
+            self.problems.with(|ps| ps.iter().filter(|p| p.pointer == pointer).map(|p| p.message.clone()).collect());
+        (!messages.is_empty()).then(|| messages.join("; "))
+    }
+
+    /// The messages for the field at `pointer` and anything under it (the items of a list, the members of a
+    /// group), except those at `except` (inputs of their own), joined into the one line under the input; the one
+    /// way every input finds its problems.
+    pub fn problem_under(self, pointer: &str, except: &[String]) -> Option<String> {
+        let below = format!("{pointer}/");
+        let messages: Vec<String> = self.problems.with(|ps| {
+            ps.iter()
+                .filter(|p| p.pointer == pointer || p.pointer.starts_with(&below))
+                .filter(|p| !except.contains(&p.pointer))
+                .map(|p| p.message.clone())
+                .collect()
+        });
+        (!messages.is_empty()).then(|| messages.join("; "))
     }
 }
 
@@ -120,17 +154,13 @@ pub fn App() -> impl IntoView {
         .or_else(|| Draft::from_plan_text(GUIDE_BTC_LADDER).ok())
         .unwrap_or_else(|| Draft::new(serde_json::Value::Null));
     let draft = RwSignal::new(initial);
-    let evaluated = Memo::new(move |_| draft.with(evaluate));
-    let problem = Memo::new(move |_| evaluated.with(|e| e.as_ref().err().cloned()));
     // After a reload with an invalid draft, the last valid one stored provides the results shown.
     let fallback = storage::load_valid_draft().and_then(|d| evaluate(&d).ok()).map(|(plan, report)| Shown { plan, report });
-    let shown = Memo::new(move |previous: Option<&Option<Shown>>| match evaluated.get() {
-        Ok((plan, report)) => Some(Shown { plan, report }),
-        Err(_) => previous.cloned().flatten().or_else(|| fallback.clone()),
-    });
-    let planner = Planner { draft, problem, shown };
+    let planner = Planner::new(draft, fallback);
+    let evaluated = planner.evaluated;
     provide_context(planner);
     provide_context(fit::Fits::new());
+    provide_context(fields::Labels::new());
     // Syncing with the outside: every change is kept in local storage, so a reload loses nothing typed.
     Effect::new(move |_| {
         draft.with(storage::save_draft);
@@ -146,8 +176,12 @@ pub fn App() -> impl IntoView {
                 <p class="sp-lede">"Plan every tranche before the market moves: average entry, breakeven, margin, leverage and liquidation after each fill, exact to the last digit."</p>
             </header>
             <share::Share />
-            <inputs::Inputs />
-            <results::Results />
+            // The cockpit: inputs and results side by side on a wide screen (the results stay in view while the
+            // inputs scroll); on a phone the summary first, then the inputs, then the table (www/style.css).
+            <div class="sp-cockpit">
+                <inputs::Inputs />
+                <results::Results />
+            </div>
             <exits::Exits />
             <replay::Replay />
             <impact::Impact />

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use scaleplan::{Decimal, PlanReport, TrancheRow, Warning, WarningKind};
 
+use crate::fields::Labels;
 use crate::format::{grouped, places_of};
 use crate::Planner;
 
@@ -149,6 +150,12 @@ pub fn summary(report: &PlanReport, price_places: Option<u32>, quantity_places: 
             })
         })
         .collect();
+    let warnings = report.warnings.len();
+    figures.push(Figure {
+        label: "Warnings".to_owned(),
+        text: if warnings == 0 { "none".to_owned() } else { warnings.to_string() },
+        help: help_id("warnings"),
+    });
     let remainder = report.ladder.remainder().get();
     if remainder > Decimal::ZERO {
         figures.push(Figure {
@@ -304,6 +311,8 @@ pub fn Legend() -> impl IntoView {
                     <dt>{c.header}</dt>
                     <dd id=help_id(c.key)>{c.help}</dd>
                 }).collect_view()}
+                <dt>"Warnings"</dt>
+                <dd id=help_id("warnings")>"How many warnings the plan raises, on its tranches and as a whole; each is listed on its row below the table, and explained under Warnings here."</dd>
                 <dt>"Not placed (remainder)"</dt>
                 <dd id=help_id("remainder")>"What flooring every tranche to the exchange's quantity step leaves of the requested total; left unplaced unless the ladder's remainder policy adds it to the largest tranches."</dd>
             </dl>
@@ -353,14 +362,7 @@ pub fn Results() -> impl IntoView {
     view! {
         <section class="sp-results" aria-labelledby="sp-results-title">
             <h2 id="sp-results-title">"After each tranche"</h2>
-            <Show when=move || planner.problem.with(Option::is_some)>
-                <p class="sp-stale" role="status">
-                    {move || planner.problem.with(|p| p.as_ref().map(|p| {
-                        let field = if p.pointer.is_empty() { "plan".to_owned() } else { p.pointer.trim_start_matches('/').replace('/', ".") };
-                        format!("Showing the last valid results. Fix {field}: {}", p.message)
-                    }))}
-                </p>
-            </Show>
+            <ProblemList />
             <Show when=move || places.with(Option::is_some)>
                 <dl class="sp-summary" aria-label="Once every tranche has filled">
                     {move || figures.get().into_iter().map(|f| {
@@ -393,6 +395,84 @@ pub fn Results() -> impl IntoView {
             <Legend />
         </section>
     }
+}
+
+/// Every problem of the plan at once: how many, and a list naming each field in the words on screen (its label)
+/// with what is wrong; each item moves the focus to its input. The last valid results stay below.
+#[component]
+pub fn ProblemList() -> impl IntoView {
+    let planner = Planner::get();
+    let labels = use_context::<Labels>();
+    let items = Memo::new(move |_| {
+        planner.problems.with(|problems| {
+            let mut items: Vec<(usize, String, String)> = problems
+                .iter()
+                .map(|p| {
+                    let message = people_words(&p.message);
+                    match labels.and_then(|l| l.nearest(&p.pointer)) {
+                        Some((at, order, label)) => (order, at, format!("{label}: {message}")),
+                        None if p.pointer.is_empty() => (usize::MAX, String::new(), for_people(&message)),
+                        None => (usize::MAX, p.pointer.clone(), format!("{}: {message}", for_people(&p.pointer.trim_start_matches('/').replace('/', " ")))),
+                    }
+                })
+                .collect();
+            items.sort_by_key(|(order, _, _)| *order);
+            items
+        })
+    });
+    let count = Memo::new(move |_| items.with(Vec::len));
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <div class="sp-problems" role="alert" aria-label="Problems to fix">
+                <p class="sp-stale">{move || {
+                    let n = count.get();
+                    format!("{n} {} to fix; the results below are from the last valid plan.", if n == 1 { "problem" } else { "problems" })
+                }}</p>
+                <ul class="sp-problem-list">
+                    {move || items.get().into_iter().map(|(_, at, text)| {
+                        let id = crate::fields::field_id(&at);
+                        view! { <li><button type="button" class="sp-jump" on:click=move |_| focus(&id)>{text}</button></li> }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// Moves the focus to the element with `id` (an input), scrolling it into view.
+fn focus(id: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// A core message in the words on screen: the plan file's field names become the inputs' names
+/// (`notionalCap` → "cap"), then [`for_people`] (tranches counted from 1, numbers grouped).
+pub fn people_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("previous tier's notionalCap", "previous tier's cap"),
+        ("notionalFloor", "floor"),
+        ("notionalCap", "cap"),
+        ("maintenanceMarginRate", "rate"),
+        ("maintenanceAmount", "amount"),
+        ("maxLeverage", "max leverage"),
+        ("quantityStep", "quantity step"),
+        ("tickSize", "tick size"),
+        ("minQuantity", "min quantity"),
+        ("minNotional", "min notional"),
+        ("riskPercent", "risk %"),
+        ("contractSize", "contract size"),
+        ("otherMaintenanceMargin", "other positions' maintenance margin"),
+    ];
+    let mut text = message.to_owned();
+    for (name, words) in WORDS {
+        text = text.replace(name, words);
+    }
+    let people = for_people(&text);
+    // for_people capitalizes for a sentence; after a label the message continues one.
+    let mut chars = people.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 /// Row `index` of the tranche table, and under it the row of its warnings when it has any.

@@ -428,9 +428,7 @@ pub fn PricePathInput() -> impl IntoView {
         }
         Err(e) => message.set(format!("The path is unchanged: {e}")),
     };
-    let path_problem = Memo::new(move |_| {
-        planner.problem.with(|p| p.as_ref().filter(|p| p.pointer.starts_with(&path)).map(|p| p.message.clone()))
-    });
+    let path_problem = Memo::new(move |_| planner.problem_under(&path, &[]));
     view! {
         <fieldset class="sp-subpanel">
             <legend>"Price path"</legend>

@@ -6,7 +6,7 @@ use scaleplan::presets::{presets, Preset};
 use serde_json::{json, Value};
 
 use crate::draft::Draft;
-use crate::fields::{field_id, Choice, Field};
+use crate::fields::{Choice, Field, Fold, field_id};
 use crate::Planner;
 
 const TIERS: &str = "/instrument/tiers";
@@ -118,6 +118,7 @@ pub fn Instrument() -> impl IntoView {
                     <details><summary>"Notes"</summary><p class="sp-hint">{p.notes.clone()}</p></details>
                 </div>
             })}
+            <Fold summary=Signal::derive(move || planner.draft.with(spec_summary)) pointer="/instrument">
             <div class="sp-grid">
                 <Field label="Symbol" pointer="/instrument/symbol" inputmode="text" />
                 <div class="sp-field">
@@ -142,8 +143,21 @@ pub fn Instrument() -> impl IntoView {
                         ("bingx", "BingX"), ("mexc", "MEXC"), ("weex", "WEEX")] />
             </div>
             <Tiers />
+            </Fold>
         </fieldset>
     }
+}
+
+/// One line saying what the contract is, for the folded group: `BTCUSDT · tick 0.1 · step 0.001 · 6 tiers`.
+pub fn spec_summary(draft: &Draft) -> String {
+    let tiers = draft.items(TIERS).len();
+    format!(
+        "Contract {} · tick {} · step {} · {tiers} {}",
+        draft.text("/instrument/symbol"),
+        draft.text("/instrument/tickSize"),
+        draft.text("/instrument/quantityStep"),
+        if tiers == 1 { "tier" } else { "tiers" }
+    )
 }
 
 /// The maintenance tiers: one row each (floor, cap, rate, amount, max leverage), rows added and removed.
@@ -192,6 +206,11 @@ mod tests {
 
     fn preset(exchange: &str, symbol: &str) -> Preset {
         presets().expect("bundled").into_iter().find(|p| p.is(exchange, symbol)).expect("a preset")
+    }
+
+    #[test]
+    fn the_folded_contract_says_what_it_is() {
+        assert_eq!(spec_summary(&guide()), "Contract BTCUSDT · tick 0.1 · step 0.001 · 6 tiers");
     }
 
     #[test]
