@@ -133,6 +133,22 @@ impl Draft {
         }
     }
 
+    /// Edits the list at `pointer` as `edit` says (add an item at the end, remove one, move one up or down),
+    /// keeping everything typed in the other items; an index out of range changes nothing. The one way the page
+    /// edits its lists (tranches, tiers, targets, stop rules).
+    pub fn edit_list(&mut self, pointer: &str, edit: ListEdit) {
+        let mut items = self.items(pointer);
+        match edit {
+            ListEdit::Add(item) => items.push(item),
+            ListEdit::Remove(i) if i < items.len() => {
+                items.remove(i);
+            }
+            ListEdit::Move { from, to } if from < items.len() && to < items.len() => items.swap(from, to),
+            ListEdit::Remove(_) | ListEdit::Move { .. } => return,
+        }
+        self.set(pointer, Value::Array(items));
+    }
+
     /// The array at `pointer` (empty when absent).
     pub fn items(&self, pointer: &str) -> Vec<Value> {
         self.0.pointer(pointer).and_then(Value::as_array).cloned().unwrap_or_default()
@@ -149,6 +165,22 @@ impl Draft {
             Problem { pointer: pointer_of(if path == "." { "" } else { &path }), message }
         })
     }
+}
+
+/// One edit of a list in the draft ([`Draft::edit_list`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEdit {
+    /// Appends an item.
+    Add(Value),
+    /// Removes the item at an index.
+    Remove(usize),
+    /// Swaps the item at `from` with its neighbour at `to` (a move up or down).
+    Move {
+        /// Index of the item moved.
+        from: usize,
+        /// Where it goes.
+        to: usize,
+    },
 }
 
 /// At most this many problems are collected from one draft: more than any form shows at once, and a bound on
@@ -369,6 +401,24 @@ mod tests {
         draft.set_text("/leverage", "x".into(), false);
         assert_eq!(draft.problems().iter().map(|p| p.pointer.as_str()).collect::<Vec<_>>(), ["/leverage"]);
         assert_eq!(guide().problems(), []);
+    }
+
+    #[test]
+    fn lists_are_edited_in_one_place_and_out_of_range_is_nothing() {
+        let mut draft = guide();
+        let list = "/entries/ladder/tranches";
+        let prices = |d: &Draft| d.items(list).iter().map(|t| t["price"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>();
+        draft.edit_list(list, ListEdit::Move { from: 0, to: 1 });
+        assert_eq!(prices(&draft), ["64000", "65000", "62500", "61000"]);
+        draft.edit_list(list, ListEdit::Remove(3));
+        draft.edit_list(list, ListEdit::Add(serde_json::json!({"price": "60500", "share": ""})));
+        assert_eq!(prices(&draft), ["64000", "65000", "62500", "60500"]);
+        let before = draft.clone();
+        draft.edit_list(list, ListEdit::Remove(9));
+        draft.edit_list(list, ListEdit::Move { from: 3, to: 4 });
+        assert_eq!(draft, before);
+        draft.edit_list("/exits/targets", ListEdit::Add(serde_json::json!({"price": ""})));
+        assert_eq!(draft.items("/exits/targets").len(), 1, "a list that was not there is created");
     }
 
     #[test]

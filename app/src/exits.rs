@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use scaleplan::scaleout::{ExitReport, ExitStep, StepKind};
 use serde_json::{json, Map, Value};
 
-use crate::draft::Draft;
+use crate::draft::{Draft, ListEdit};
 use crate::fields::{field_id, Choice, Field};
 use crate::format::{grouped, places_of};
 use crate::inputs::bound::Write;
@@ -409,13 +409,7 @@ fn TriggerChoice(
 pub fn Exits() -> impl IntoView {
     let planner = Planner::get();
     let has_exits = Memo::new(move |_| planner.draft.with(|d| d.get("/exits").is_some()));
-    let edit = move |pointer: &'static str, f: &dyn Fn(&mut Vec<Value>)| {
-        planner.draft.update(|d| {
-            let mut items = d.items(pointer);
-            f(&mut items);
-            d.set(pointer, Value::Array(items));
-        });
-    };
+    let edit = move |pointer: &'static str, e: ListEdit| planner.draft.update(|d| d.edit_list(pointer, e));
     let count = move |pointer: &'static str| Memo::new(move |_| planner.draft.with(|d| d.items(pointer).len()));
     let targets = count(TARGETS);
     let rules = count(RULES);
@@ -446,7 +440,7 @@ pub fn Exits() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ol>
-                    <button type="button" on:click=move |_| edit(TARGETS, &|items| items.push(json!({"price": "", "share": "25", "of": "original"})))>"Add target"</button>
+                    <button type="button" on:click=move |_| edit(TARGETS, ListEdit::Add(json!({"price": "", "share": "25", "of": "original"})))>"Add target"</button>
                 </fieldset>
                 <fieldset class="sp-subgroup">
                     <legend>"Stop rules"</legend>
@@ -457,11 +451,11 @@ pub fn Exits() -> impl IntoView {
                                 <FormChoice label=format!("Stop rule {} moves the stop to", i + 1) prefix=format!("Stop rule {}", i + 1)
                                     pointer=format!("{RULES}/{i}/moveTo") forms=MOVES />
                                 <button type="button" aria-label=format!("Remove stop rule {}", i + 1)
-                                    on:click=move |_| edit(RULES, &|items| { if i < items.len() { items.remove(i); } })>"Remove"</button>
+                                    on:click=move |_| edit(RULES, ListEdit::Remove(i))>"Remove"</button>
                             </li>
                         }).collect_view()}
                     </ol>
-                    <button type="button" on:click=move |_| { let n = targets.get_untracked(); edit(RULES, &|items| items.push(new_rule(n))) }>"Add stop rule"</button>
+                    <button type="button" on:click=move |_| { let n = targets.get_untracked(); edit(RULES, ListEdit::Add(new_rule(n))) }>"Add stop rule"</button>
                 </fieldset>
                 <Show when=move || derisk.get()
                     fallback=move || view! { <button type="button" on:click=move |_| planner.draft.update(|d| d.set(DERISK, json!({"share": "10", "of": "original"})))>"Add de-risking"</button> }>

@@ -10,7 +10,7 @@ use scaleplan::solver::Goal;
 use serde_json::{json, Map, Value};
 
 use super::bound::Write;
-use crate::draft::Draft;
+use crate::draft::{Draft, ListEdit};
 use crate::fields::{field_id, Choice, Field};
 use crate::fit::FitButton;
 use crate::Planner;
@@ -193,13 +193,6 @@ pub fn set_total_kind(draft: &mut Draft, pointer: &str, kind: &str) {
     draft.set(pointer, value);
 }
 
-/// Moves the item at `from` to `to` (both in range), keeping everything typed.
-pub fn move_item(items: &mut [Value], from: usize, to: usize) {
-    if from < items.len() && to < items.len() {
-        items.swap(from, to);
-    }
-}
-
 /// The entries panel: the mode switch, then the builder of the mode in use.
 #[component]
 pub fn Entries() -> impl IntoView {
@@ -234,13 +227,7 @@ const TRANCHES: &str = "/entries/ladder/tranches";
 pub fn Tranches() -> impl IntoView {
     let planner = Planner::get();
     let count = Memo::new(move |_| planner.draft.with(|d| d.items(TRANCHES).len()));
-    let edit = move |f: &dyn Fn(&mut Vec<Value>)| {
-        planner.draft.update(|d| {
-            let mut items = d.items(TRANCHES);
-            f(&mut items);
-            d.set(TRANCHES, Value::Array(items));
-        });
-    };
+    let edit = move |e: ListEdit| planner.draft.update(|d| d.edit_list(TRANCHES, e));
     let tranches_problem = Memo::new(move |_| planner.problem_at(TRANCHES));
     view! {
         <p class="sp-hint">"Each tranche: a limit price and its share of the total (shares add up to 100 %). Leverage is optional per tranche, e.g. 5× first on the way to 10×."</p>
@@ -254,16 +241,16 @@ pub fn Tranches() -> impl IntoView {
                     <Field label=format!("Tranche {} leverage", i + 1) pointer=format!("{TRANCHES}/{i}/leverage") optional=true />
                     <div class="sp-row-actions">
                         <button type="button" aria-label=format!("Move tranche {} up", i + 1) disabled=move || i == 0
-                            on:click=move |_| edit(&|items| move_item(items, i, i.saturating_sub(1)))>"↑"</button>
+                            on:click=move |_| edit(ListEdit::Move { from: i, to: i.saturating_sub(1) })>"↑"</button>
                         <button type="button" aria-label=format!("Move tranche {} down", i + 1) disabled=move || { i + 1 >= count.get() }
-                            on:click=move |_| edit(&|items| move_item(items, i, i + 1))>"↓"</button>
+                            on:click=move |_| edit(ListEdit::Move { from: i, to: i + 1 })>"↓"</button>
                         <button type="button" aria-label=format!("Remove tranche {}", i + 1)
-                            on:click=move |_| edit(&|items| { if i < items.len() { items.remove(i); } })>"Remove"</button>
+                            on:click=move |_| edit(ListEdit::Remove(i))>"Remove"</button>
                     </div>
                 </li>
             }).collect_view()}
         </ol>
-        <button type="button" on:click=move |_| edit(&|items| items.push(json!({"price": "", "share": ""})))>"Add tranche"</button>
+        <button type="button" on:click=move |_| edit(ListEdit::Add(json!({"price": "", "share": ""})))>"Add tranche"</button>
         <FitButton goal=Goal::Depth />
     }
 }

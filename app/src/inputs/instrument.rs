@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use scaleplan::presets::{presets, Preset};
 use serde_json::{json, Value};
 
-use crate::draft::Draft;
+use crate::draft::{Draft, ListEdit};
 use crate::fields::{Choice, Field, Fold, field_id};
 use crate::Planner;
 
@@ -181,15 +181,14 @@ pub fn Tiers() -> impl IntoView {
                         <Field label=format!("Tier {} max leverage", i + 1) pointer=format!("{TIERS}/{i}/maxLeverage") />
                         <div class="sp-row-actions">
                             <button type="button" aria-label=format!("Remove tier {}", i + 1)
-                                on:click=move |_| { planner.draft.update(|d| { d.remove(&format!("{TIERS}/{i}")); }); }>"Remove"</button>
+                                on:click=move |_| planner.draft.update(|d| d.edit_list(TIERS, ListEdit::Remove(i)))>"Remove"</button>
                         </div>
                     </li>
                 }).collect_view()}
             </ol>
             <button type="button" on:click=move |_| planner.draft.update(|d| {
-                let mut tiers = d.items(TIERS);
-                tiers.push(next_tier(&tiers));
-                d.set(TIERS, Value::Array(tiers));
+                let next = next_tier(&d.items(TIERS));
+                d.edit_list(TIERS, ListEdit::Add(next));
             })>"Add tier"</button>
         </fieldset>
     }

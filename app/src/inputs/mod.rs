@@ -15,7 +15,6 @@ use crate::fields::{Choice, Field};
 use crate::fit::{FitButton, FitSettings};
 use crate::{storage, Planner};
 
-pub use self::entries::move_item;
 
 /// The guide's 5 ETH scale-out (§3.2.1), an example with exits.
 pub const GUIDE_ETH_SCALEOUT: &str = include_str!("../../../crates/scaleplan/data/examples/guide-eth-scaleout.json");
