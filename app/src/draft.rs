@@ -5,6 +5,7 @@
 //! the core's own types; an error comes back with the pointer of the field it concerns, so the message can be shown
 //! next to that input.
 
+use scaleplan::plan::PLAN_VERSION;
 use scaleplan::{evaluate_plan, Error, Plan};
 use serde_json::{Map, Value};
 
@@ -49,6 +50,16 @@ impl Draft {
         }
         let value: Value = serde_json::from_str(text)
             .map_err(|e| Problem { pointer: String::new(), message: format!("not a plan file: {e}") })?;
+        // A plan from a later build cannot be fixed in this one's form: refused with its reason, before anything
+        // is opened.
+        if let Some(version) = value.get("version").and_then(Value::as_u64).filter(|v| *v != u64::from(PLAN_VERSION)) {
+            return Err(Problem {
+                pointer: "/version".to_owned(),
+                message: format!(
+                    "the plan is version {version}, from another build of scaleplan; this one reads version {PLAN_VERSION}"
+                ),
+            });
+        }
         let draft = Self(value);
         draft.to_plan()?;
         Ok(draft)
@@ -419,6 +430,13 @@ mod tests {
         assert_eq!(draft, before);
         draft.edit_list("/exits/targets", ListEdit::Add(serde_json::json!({"price": ""})));
         assert_eq!(draft.items("/exits/targets").len(), 1, "a list that was not there is created");
+    }
+
+    #[test]
+    fn a_later_version_is_refused_with_its_reason() {
+        let text = include_str!("../../crates/scaleplan/data/examples/guide-btc-ladder.json").replace("\"version\": 1", "\"version\": 2");
+        let problem = Draft::from_plan_text(&text).expect_err("a later version");
+        assert_eq!(problem.message, "the plan is version 2, from another build of scaleplan; this one reads version 1");
     }
 
     #[test]
