@@ -391,9 +391,30 @@ impl FromStr for Layout {
 /// ```
 ///
 /// # Errors
-/// [`Error::Invalid`] when the layout cannot be told or a row is invalid, naming the row and the column.
+/// [`Error::Invalid`] on `candles` for text longer than [`MAX_TEXT_BYTES`]; when the layout cannot be told or a
+/// row is invalid, naming the row and the column.
 pub fn parse(text: &str) -> Result<Candles> {
+    check_size(text)?;
     parse_as(detect(text)?, text)
+}
+
+/// The most text a candles parse reads: 64 MiB, above what [`MAX_CANDLES`] rows take in any layout (about 60 bytes
+/// a row in CSV), and a bound on what a pasted or uploaded file can ask of the page.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Refuses text longer than [`MAX_TEXT_BYTES`], saying how long it is.
+fn check_size(text: &str) -> Result<()> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::invalid(
+            "candles",
+            format!(
+                "is {} MiB of text; at most {} MiB is read (use a shorter range or a longer interval)",
+                text.len().div_ceil(1024 * 1024),
+                MAX_TEXT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Tells which [`Layout`] `text` is in, from its first characters (and, for a JSON object, its top-level names):

@@ -193,3 +193,13 @@ proptest! {
         prop_assert_eq!(days_from_civil(y, m, d), Some(days));
     }
 }
+
+#[test]
+fn text_past_the_limit_is_refused_with_its_size() {
+    let text = format!("time,open,high,low,close\n{}", " ".repeat(scaleplan::candles::MAX_TEXT_BYTES));
+    let error = scaleplan::candles::parse(&text).expect_err("too long");
+    assert_eq!(error.to_string(), "candles: is 65 MiB of text; at most 64 MiB is read (use a shorter range or a longer interval)");
+    let book = " ".repeat(scaleplan::impact::MAX_DEPTH_BYTES + 1);
+    let error = scaleplan::impact::parse_depth(&book).err().map(|e| e.to_string());
+    assert_eq!(error.as_deref(), Some("book: is 17 MiB of text; at most 16 MiB is read, more than any exchange's depth response"));
+}

@@ -21,7 +21,7 @@ pub mod parse;
 pub mod walk;
 
 pub use book::{BookSide, BookWarning, Layout, Level, OrderBook, ParametricBook, ParsedBook, MAX_LEVELS};
-pub use parse::parse_depth;
+pub use parse::{parse_depth, MAX_DEPTH_BYTES};
 pub use walk::{
     execute_tranches, market_impact, market_order, max_within_budget, split_equal, Benchmark, Execution, ImpactReport,
     ImpactRequest, Limit, MaxOrder, OrderSide, Refill, RefillRate, TrancheReport, Tranches, MAX_TRANCHES,

@@ -24,6 +24,10 @@ use crate::num::{Price, Quantity};
 const EXPECTED: &str = "paste the JSON of Binance GET /api/v3/depth or /fapi/v1/depth, Bybit GET /v5/market/orderbook \
                         or OKX GET /api/v5/market/books as it is";
 
+/// The most text a depth snapshot may be: 16 MiB, far above the largest exchange response (5,000 levels a side)
+/// and enough for [`crate::impact::book::MAX_LEVELS`] levels of short prices.
+pub const MAX_DEPTH_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads a depth snapshot, detecting the exchange from the layout.
 ///
 /// ```
@@ -38,10 +42,20 @@ const EXPECTED: &str = "paste the JSON of Binance GET /api/v3/depth or /fapi/v1/
 /// ```
 ///
 /// # Errors
-/// [`Error::Invalid`] naming the field when the text is not JSON, is none of the layouts, carries an exchange
+/// [`Error::Invalid`] on `book` for text longer than [`MAX_DEPTH_BYTES`]; naming the field when the text is not JSON, is none of the layouts, carries an exchange
 /// error code, or holds a level that is not a `[price, size]` pair of positive decimal strings; the errors of
 /// [`OrderBook::from_levels`] otherwise.
 pub fn parse_depth(text: &str) -> Result<ParsedBook> {
+    if text.len() > MAX_DEPTH_BYTES {
+        return Err(Error::invalid(
+            "book",
+            format!(
+                "is {} MiB of text; at most {} MiB is read, more than any exchange's depth response",
+                text.len().div_ceil(1024 * 1024),
+                MAX_DEPTH_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| Error::invalid("book", format!("is not valid JSON ({e}); {EXPECTED}")))?;
     let Value::Object(root) = value else {
