@@ -12,12 +12,33 @@ with_wasm_env() {
   )
 }
 
-# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools), then the
-# single-file build (dist/scaleplan.html) and the service worker with this build's file list (scripts/offline.mjs,
-# last: it lists what is in dist/).
+# The <scale-plan> widget's engine: the app's library alone as a cdylib (profile widget; the planner it never
+# reaches is left out), through wasm-bindgen and wasm-opt (the app's flags) into target/widget-engine. Skipped
+# when cargo's output has not changed since the last run.
+build_widget() {
+  echo "==> building the widget's engine (the app's library, profile widget) into target/widget-engine"
+  (cd "$ROOT" && with_wasm_env cargo rustc -q -p scaleplan-app --lib --profile widget --target wasm32-unknown-unknown \
+    --crate-type cdylib)
+  local wasm="$ROOT/target/wasm32-unknown-unknown/widget/scaleplan_app.wasm" out="$ROOT/target/widget-engine"
+  if [ -f "$out/scale-plan-engine_bg.wasm" ] && [ "$out/scale-plan-engine_bg.wasm" -nt "$wasm" ]; then
+    echo "    up to date"
+    return
+  fi
+  rm -rf "$out"
+  with_wasm_env wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name scale-plan-engine "$wasm"
+  with_wasm_env wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals -o "$out/scale-plan-engine_bg.wasm" "$out/scale-plan-engine_bg.wasm"
+}
+
+# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools) and the widget
+# (target/widget, also copied into dist/widget with the article and embed pages), then the single-file build
+# (dist/scaleplan.html) and the service worker with this build's file list (scripts/offline.mjs, last: it lists
+# what is in dist/).
 build_app() {
+  build_widget
   echo "==> building the app (release) into dist/"
   (cd "$ROOT" && with_wasm_env trunk build --release --offline)
+  node "$ROOT/scripts/widget.mjs" "$ROOT/dist"
   node "$ROOT/scripts/single-file.mjs" "$ROOT/dist"
   node "$ROOT/scripts/offline.mjs" "$ROOT/dist"
 }

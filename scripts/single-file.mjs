@@ -27,14 +27,19 @@ export function classicGlue(module) {
   return js;
 }
 
-/** Writes `dir`/scaleplan.html from the app build in `dir`; returns its path and size. */
-export function writeSingleFile(dir) {
+/** The hashed names of the app build in `dir` (its JS glue, its wasm, its stylesheets), read from its index.html. */
+export function appFiles(dir) {
   const index = readFileSync(join(dir, "index.html"), "utf8");
   const tag = /<script type="module" src="[^"]*start\.js" data-js="\.\/([^"]+)" data-wasm="\.\/([^"]+)">/.exec(index);
-  if (!tag) throw new Error("dist/index.html has no start.js tag with data-js and data-wasm (Trunk.toml pattern_script)");
-  const [, jsName, wasmName] = tag;
+  if (!tag) throw new Error(`${dir}/index.html has no start.js tag with data-js and data-wasm (Trunk.toml pattern_script)`);
   const styles = [...index.matchAll(/<link rel="stylesheet" href="\.\/([^"]+\.css)"/g)].map((m) => m[1]);
-  if (!styles.length) throw new Error("dist/index.html links no stylesheet");
+  if (!styles.length) throw new Error(`${dir}/index.html links no stylesheet`);
+  return { index, js: tag[1], wasm: tag[2], styles };
+}
+
+/** Writes `dir`/scaleplan.html from the app build in `dir`; returns its path and size. */
+export function writeSingleFile(dir) {
+  const { index, js: jsName, wasm: wasmName, styles } = appFiles(dir);
   const css = styles.map((f) => readFileSync(join(dir, f), "utf8")).join("\n");
   const wasm = readFileSync(join(dir, wasmName)).toString("base64");
   const title = /<title>([^<]*)<\/title>/.exec(index)?.[1] ?? "scaleplan";

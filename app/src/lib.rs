@@ -16,6 +16,7 @@ pub mod replay;
 pub mod results;
 pub mod share;
 pub mod storage;
+pub mod widget;
 
 use leptos::prelude::*;
 use scaleplan::{evaluate_plan, Plan, PlanReport};
@@ -153,7 +154,8 @@ pub fn App() -> impl IntoView {
     let initial = storage::load_draft()
         .or_else(|| Draft::from_plan_text(GUIDE_BTC_LADDER).ok())
         .unwrap_or_else(|| Draft::new(serde_json::Value::Null));
-    let draft = RwSignal::new(initial);
+    // In a `<scale-plan view="full">` widget, the planner edits the widget's plan.
+    let draft = use_context::<widget::Embedding>().map_or_else(|| RwSignal::new(initial), |e| e.draft);
     // After a reload with an invalid draft, the last valid one stored provides the results shown.
     let fallback = storage::load_valid_draft().and_then(|d| evaluate(&d).ok()).map(|(plan, report)| Shown { plan, report });
     let planner = Planner::new(draft, fallback);

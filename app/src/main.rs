@@ -3,7 +3,10 @@
 //! without taking it over.
 use wasm_bindgen::prelude::wasm_bindgen;
 
-fn main() {}
+/// Runs when the wasm loads: lets widgets show the whole planner (`view="full"`), and mounts nothing.
+fn main() {
+    scaleplan_app::widget::include_planner();
+}
 
 /// Mounts the planner into the page (`scaleplan_app::start`). An export of the binary, not of the library, so the
 /// widget's own build (the library alone) does not carry the whole planner.

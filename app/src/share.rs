@@ -250,8 +250,11 @@ pub fn Share() -> impl IntoView {
         }
         clear_hash();
     };
-    Effect::new(move |_| open_link());
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| open_link());
+    // Not in a `<scale-plan>` widget: the address is the host page's.
+    if use_context::<crate::widget::Embedding>().is_none() {
+        Effect::new(move |_| open_link());
+        let _ = window_event_listener(leptos::ev::hashchange, move |_| open_link());
+    }
 
     let valid =
         move || planner.draft.with(crate::evaluate).map_err(|p| format!("Fix the plan first ({}).", describe(&p)));

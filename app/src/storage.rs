@@ -7,7 +7,20 @@ pub const DRAFT_KEY: &str = "scaleplan.draft.v1";
 /// The local-storage key of the last draft that was a valid plan.
 pub const VALID_KEY: &str = "scaleplan.valid.v1";
 
+thread_local! {
+    static DISABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Turns storage off for this wasm instance: a widget in another site's page neither reads nor writes that site's
+/// local storage (every load finds nothing, every save does nothing).
+pub fn disable() {
+    DISABLED.with(|d| d.set(true));
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
+    if DISABLED.with(std::cell::Cell::get) {
+        return None;
+    }
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 

@@ -35,7 +35,7 @@ async function cachesBecome(page, want) {
   return keys;
 }
 
-test("after one visit the app loads and works offline", async () => {
+test("after one visit the app (and the article page) load and work offline", async () => {
   const { page, context, problems } = await watchedPage(env);
   await page.goto(`${env.origin}/`);
   await page.getByRole("table").waitFor();
@@ -47,10 +47,13 @@ test("after one visit the app loads and works offline", async () => {
   await page.getByLabel("Tranche 4 price").fill("60500");
   await page.waitForFunction(() => document.querySelectorAll('td[data-col="averageEntry"]')[3]?.textContent === "63,100.0");
   assert.deepEqual(await column(page, "averageEntry"), ["65,000.0", "64,500.0", "63,750.0", "63,100.0"]);
-  // A fresh tab on the same origin, still offline.
+  // A fresh tab on the same origin, still offline; and the article page with its widgets, never visited online.
   const second = await context.newPage();
   await second.goto(`${env.origin}/`);
   await second.getByRole("table").waitFor();
+  await second.goto(`${env.origin}/article.html`);
+  await second.locator("scale-plan").first().locator('td[data-col="averageEntry"]').first().waitFor();
+  await second.locator("scale-plan").nth(1).locator(".sp-figure").first().waitFor();
   assert.deepEqual(problems(), []);
   await context.close();
 });
