@@ -88,7 +88,7 @@ if (npmFiles.every((f) => existsSync(f))) {
 // Never fails the report: a missing artifact or tool is a one-line note.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { breakdown, report } from "./wasm-breakdown.mjs";
 
@@ -105,8 +105,14 @@ const builds = [
   {
     title: "app",
     cargo: join(wasmTarget, "release", "scaleplan-app.wasm"),
-    shipped: findWasm(dir),
+    shipped: findWasm(dir).filter((f) => !f.includes(`${sep}widget${sep}`)),
     how: "build_app",
+  },
+  {
+    title: "widget engine",
+    cargo: join(wasmTarget, "widget", "scaleplan_app.wasm"),
+    shipped: findWasm(join(dir, "widget")).filter((f) => f.endsWith("scale-plan-engine_bg.wasm")),
+    how: "build_widget",
   },
 ];
 
