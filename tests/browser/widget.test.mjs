@@ -219,3 +219,30 @@ test("the iframe embed reproduces a share link and tells its parent its height",
   await context.close();
   await new Promise((ok) => framing.close(ok));
 });
+
+test("theme holds light or dark whatever the reader's system prefers; the host sets the accent and the density", async () => {
+  const body = `<scale-plan id="light" theme="light" example="guide-btc-ladder"></scale-plan>
+    <scale-plan id="dark" theme="dark" example="guide-btc-ladder"></scale-plan>
+    <scale-plan id="auto" example="guide-btc-ladder"></scale-plan>
+    <scale-plan id="host" example="guide-btc-ladder"></scale-plan>`;
+  const css = "#host { --scale-plan-accent: rgb(180, 83, 9); --scale-plan-density: 0.75; }";
+  const { page, context, problems } = await watchedPage({ ...env, origin: host.origin }, { colorScheme: "dark" });
+  await page.goto(`${host.origin}/${host.page(body, css)}`);
+  const style = async (id) => {
+    const root = page.locator(`#${id} .scaleplan`);
+    await root.locator(".sp-figure").first().waitFor();
+    return root.evaluate((e) => {
+      const s = getComputedStyle(e);
+      return { background: s.backgroundColor, accent: s.getPropertyValue("--sp-accent").trim(), size: s.fontSize };
+    });
+  };
+  const [light, dark, auto, styled] = [await style("light"), await style("dark"), await style("auto"), await style("host")];
+  assert.equal(light.background, "rgb(255, 255, 255)", "light in a dark system");
+  assert.equal(dark.background, "rgb(11, 18, 32)");
+  assert.equal(auto.background, dark.background, "auto follows the system (dark here)");
+  assert.equal(styled.accent, "rgb(180, 83, 9)");
+  assert.equal(styled.size, "12px", "density 0.75 of 16px");
+  assert.equal(light.size, "16px");
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
