@@ -246,3 +246,28 @@ test("theme holds light or dark whatever the reader's system prefers; the host s
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test("src reads a plan from another origin that allows it (CORS), and says why when one does not", async () => {
+  const open = await serve(host.root, 0, "127.0.0.1", { "access-control-allow-origin": "*" });
+  const closed = await serve(host.root, 0);
+  const [openOrigin, closedOrigin] = [open, closed].map((s) => `http://127.0.0.1:${s.address().port}`);
+  // The host's own policy must let the page fetch from there (connect-src), as a real host's would.
+  const site = await serve(host.root, 0, "127.0.0.1", {
+    "content-security-policy": `${CSP}; connect-src 'self' ${openOrigin} ${closedOrigin}`,
+  });
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  const { page, context, problems } = await watchedPage({ ...env, origin });
+  try {
+    await page.goto(`${origin}/${host.page(`<scale-plan id="open" src="${openOrigin}/btc.json"></scale-plan>
+      <scale-plan id="closed" src="${closedOrigin}/btc.json"></scale-plan>`)}`);
+    await page.locator('#open .sp-figure[data-figure="averageEntry"] dd', { hasText: "63,200.0" }).waitFor();
+    await page.locator("#closed").getByRole("alert").filter({ hasText: "another origin must allow it with CORS" }).waitFor();
+    // Chromium's own messages about the refused request (CORS, then the failed load) name no origin.
+    const refused = /blocked by CORS policy|net::ERR_FAILED/;
+    const unexpected = problems().filter((p) => !p.includes(openOrigin) && !p.includes(closedOrigin) && !refused.test(p));
+    assert.deepEqual(unexpected, [], "only the two plan requests went elsewhere, and only the refused one failed");
+  } finally {
+    await context.close();
+    for (const s of [open, closed, site]) await new Promise((ok) => s.close(ok));
+  }
+});
