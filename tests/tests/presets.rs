@@ -15,16 +15,38 @@ fn dec(text: &str) -> Decimal {
     text.parse().unwrap_or_else(|e| unreachable!("{text}: {e}"))
 }
 
-/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, a range `a..b` of those, or `undated`.
-fn is_as_of(text: &str) -> bool {
-    let date = |d: &str| {
-        let parts: Vec<&str> = d.split('-').collect();
-        let widths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-        matches!(widths.as_slice(), [4] | [4, 2] | [4, 2, 2])
-            && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-    };
-    text == "undated" || text.split("..").all(date) && text.split("..").count() <= 2
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let widths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    matches!(widths.as_slice(), [4] | [4, 2] | [4, 2, 2]) && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
+
+/// A date, or a range `start..end` of dates whose start is not after its end. ISO dates of any of the three
+/// widths order as text, so `2026-04..2026-12-02` is a range and `2025-09..2025-04-22` is not.
+fn is_dated(text: &str) -> bool {
+    match text.split_once("..") {
+        Some((start, end)) => is_date(start) && is_date(end) && start <= end,
+        None => is_date(text),
+    }
+}
+
+/// A date, a range, or `undated`.
+fn is_as_of(text: &str) -> bool {
+    text == "undated" || is_dated(text)
+}
+
+/// Tier and fee citations that could not be dated, each with the reason, which the citation itself also gives
+/// (it says `Undated`). Everything else in the bundled data carries a date. A citation dated later is a failure
+/// here until it is taken off this list, so the list stays the true one.
+const UNDATED: [(&str, &str, &str, &str); 6] = [
+    ("Binance", "BTCUSDT", "fees", "babianfox.com's table has no date; Binance's FAQ 360033544231 is dated only by its first publication"),
+    ("Binance", "ETHUSDT", "fees", "the same tables as BTCUSDT's, neither dated"),
+    ("Binance", "BTCUSD_PERP", "fees", "the FAQ's worked COIN-M example is undated, and COIN-M fees changed on 2023-09-26"),
+    ("Bybit", "BTCUSDT", "tiers", "the Margin Parameters page is a live table and its stored copy has no date"),
+    ("OKX", "BTC-USDT-SWAP", "fees", "ccxt's configured rates are not OKX data and OKX's fee page is not stored"),
+    ("OKX", "ETH-USDT-SWAP", "fees", "as for BTC-USDT-SWAP"),
+];
 
 fn tiers_of(preset: &Preset) -> &[Tier] {
     &preset.instrument.tiers
@@ -97,19 +119,55 @@ fn each_exchange_has_btc_and_eth() -> Result<()> {
     Ok(())
 }
 
-/// A preset whose contract rules could not be dated says so, and why, in its notes.
+/// Every preset's contract rules carry a date (the app shows it as "as of ..."), and a range says in the
+/// source or notes how its bounds were found.
 #[test]
-fn an_undated_preset_says_why() -> Result<()> {
+fn every_preset_is_dated() -> Result<()> {
     for p in all()? {
-        if p.as_of == "undated" {
-            assert!(
-                p.notes.contains("date is not recorded") || p.notes.contains("undated"),
-                "{}: undated and the notes do not say why",
-                p.name()
-            );
+        let name = p.name();
+        assert!(is_dated(&p.as_of), "{name}: contract rules dated `{}`, not a date or a range", p.as_of);
+        if p.as_of.contains("..") {
+            let told = format!("{} {}", p.source, p.notes).to_ascii_lowercase();
+            assert!(told.contains("dated"), "{name}: range {} with no word on how it was dated", p.as_of);
         }
     }
     Ok(())
+}
+
+/// Tier and fee citations are dated too, except the ones named in [`UNDATED`], which say so themselves.
+#[test]
+fn tier_and_fee_citations_are_dated_but_the_named_ones() -> Result<()> {
+    let list = all()?;
+    let mut undated = Vec::new();
+    for p in &list {
+        let cited = [("tiers", p.tiers_source.as_ref()), ("fees", p.fees_source.as_ref())];
+        for (what, source) in cited {
+            let Some(source) = source else { continue };
+            if source.as_of == "undated" {
+                assert!(source.source.contains("Undated"), "{} {what}: undated and the citation does not say why", p.name());
+                undated.push((p.exchange.as_str(), p.symbol.as_str(), what));
+            } else {
+                assert!(is_dated(&source.as_of), "{} {what}: `{}` is not a date or a range", p.name(), source.as_of);
+            }
+        }
+    }
+    let named: Vec<(&str, &str, &str)> = UNDATED.iter().map(|&(e, s, what, _)| (e, s, what)).collect();
+    assert_eq!(undated, named, "undated citations differ from the named ones");
+    for (exchange, symbol, what, reason) in UNDATED {
+        assert!(!reason.is_empty(), "{exchange} {symbol} {what}: no reason");
+    }
+    Ok(())
+}
+
+#[test]
+fn dates_and_ranges_are_read_strictly() {
+    for good in ["2024", "2024-08", "2024-08-29", "2023-01-26..2024-04-25", "2026-04..2026-12-02", "2025-01-02..2025-01-02"] {
+        assert!(is_dated(good), "{good}");
+    }
+    for bad in ["undated", "", "24-08-29", "2024-8-29", "2024-08-29..", "..2024", "2025-09..2025-04-22", "2024..2025..2026", "2024-08-2x"] {
+        assert!(!is_dated(bad), "{bad}");
+    }
+    assert!(is_as_of("undated"));
 }
 
 /// Funding intervals are given where a source gives them, and in hours a day divides into.
@@ -122,7 +180,17 @@ fn funding_intervals_divide_the_day() -> Result<()> {
             assert!(p.notes.to_ascii_lowercase().contains("funding"), "{}: funding interval not cited", p.name());
         }
     }
-    for (exchange, symbol) in [("BingX", "BTC-USDT"), ("BingX", "ETH-USDT"), ("WEEX", "BTCUSDT"), ("WEEX", "ETHUSDT"), ("MEXC", "BTC_USDT")] {
+    let eight_hourly = [
+        ("BingX", "BTC-USDT"),
+        ("BingX", "ETH-USDT"),
+        ("WEEX", "BTCUSDT"),
+        ("WEEX", "ETHUSDT"),
+        ("MEXC", "BTC_USDT"),
+        ("Bybit", "BTCUSDT"),
+        ("Bybit", "ETHUSDT"),
+        ("Bybit", "BTCUSD"),
+    ];
+    for (exchange, symbol) in eight_hourly {
         let p = presets::preset(exchange, symbol)?;
         assert_eq!(p.and_then(|p| p.funding_interval_hours), Some(8), "{exchange} {symbol}");
     }
