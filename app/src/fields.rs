@@ -1,4 +1,5 @@
-//! Inputs bound to a field of the draft: a visible label, the text as typed, and the message for that field.
+//! Inputs bound to a field of the draft (or to a panel's own setting): a visible label, the text as typed, and the
+//! message for that field.
 
 use std::collections::HashMap;
 
@@ -7,16 +8,44 @@ use leptos::prelude::*;
 use crate::inputs::bound::{self, Write};
 use crate::Planner;
 
-/// A labelled text input bound to the draft field at `pointer`. The text is kept exactly as typed; the message
-/// underneath is the core's own for that field (the input is then `aria-invalid` and described by it).
+/// What an input is bound to when it is not a field of the draft: one of a panel's own settings (the replay's start,
+/// the parametric book's mid price), read and written as text, with its own message.
+#[derive(Clone, Copy)]
+pub struct Setting {
+    /// The text shown.
+    pub value: Signal<String>,
+    /// Called with the text typed.
+    pub write: Callback<String>,
+    /// The message for the setting, if it is wrong.
+    pub error: Signal<Option<String>>,
+}
+
+impl Setting {
+    /// A setting kept as text in `signal`, with no message of its own.
+    pub fn text(signal: RwSignal<String>) -> Self {
+        Self {
+            value: signal.into(),
+            write: Callback::new(move |text| signal.set(text)),
+            error: Signal::derive(|| None),
+        }
+    }
+}
+
+/// A labelled text input: bound to the draft field at `pointer`, or to a panel's own [`Setting`]. The text is kept
+/// exactly as typed; the message underneath is the core's own for that field (the input is then `aria-invalid` and
+/// described by it). The one way the app writes a text input.
 #[component]
 pub fn Field(
     /// The visible label.
     #[prop(into)]
     label: String,
-    /// JSON pointer of the draft field (`/account/wallet`).
+    /// JSON pointer of the draft field (`/account/wallet`); with a `setting`, only names the element
+    /// (`/replay/start` gives the id `f-replay-start`).
     #[prop(into)]
     pointer: String,
+    /// A panel's own setting instead of a draft field.
+    #[prop(optional)]
+    setting: Option<Setting>,
     /// An empty text removes the field (for optional fields such as the stop).
     #[prop(optional)]
     optional: bool,
@@ -31,7 +60,7 @@ pub fn Field(
     write: Option<Write>,
 ) -> impl IntoView {
     let planner = Planner::get();
-    if let Some(labels) = use_context::<Labels>() {
+    if let (Some(labels), None) = (use_context::<Labels>(), setting) {
         labels.register(&pointer, &label);
     }
     let id = field_id(&pointer);
@@ -39,12 +68,18 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let value = {
         let pointer = pointer.clone();
-        move || planner.draft.with(|d| bound::read(d, &pointer))
+        move || match setting {
+            Some(s) => s.value.get(),
+            None => planner.draft.with(|d| bound::read(d, &pointer)),
+        }
     };
     // The core's messages for this field, or for anything under it (the items of a list).
     let error = {
         let pointer = pointer.clone();
-        Memo::new(move |_| planner.problem_under(&pointer, &[]))
+        Memo::new(move |_| match setting {
+            Some(s) => s.error.get(),
+            None => planner.problem_under(&pointer, &[]),
+        })
     };
     let inputmode = inputmode.unwrap_or_else(|| if write == Some(Write::Integer) { "numeric" } else { "decimal" }.into());
     let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
@@ -58,25 +93,31 @@ pub fn Field(
                 prop:value=value
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    planner.draft.update(|d| match write {
-                        Some(how) => bound::write(d, &pointer, text, how),
-                        None => d.set_text(&pointer, text, optional),
-                    });
+                    match setting {
+                        Some(s) => s.write.run(text),
+                        None => planner.draft.update(|d| match write {
+                            Some(how) => bound::write(d, &pointer, text, how),
+                            None => d.set_text(&pointer, text, optional),
+                        }),
+                    }
                 } />
             <span class="sp-error" id=error_id role="alert">{move || error.get().unwrap_or_default()}</span>
         </div>
     }
 }
 
-/// A labelled choice bound to the draft field at `pointer`; `options` are (value written to the plan, label).
+/// A labelled choice bound to the draft field at `pointer` (or to a panel's own [`Setting`]); `options` are (value written to the plan, label).
 #[component]
 pub fn Choice(
     /// The visible label.
     #[prop(into)]
     label: String,
-    /// JSON pointer of the draft field (`/side`).
+    /// JSON pointer of the draft field (`/side`); with a `setting`, only names the element.
     #[prop(into)]
     pointer: String,
+    /// A panel's own setting instead of a draft field.
+    #[prop(optional)]
+    setting: Option<Setting>,
     /// The values and their labels.
     options: Vec<(&'static str, &'static str)>,
 ) -> impl IntoView {
@@ -84,7 +125,10 @@ pub fn Choice(
     let id = field_id(&pointer);
     let current = {
         let pointer = pointer.clone();
-        move || planner.draft.with(|d| d.text(&pointer))
+        move || match setting {
+            Some(s) => s.value.get(),
+            None => planner.draft.with(|d| d.text(&pointer)),
+        }
     };
     view! {
         <div class="sp-field">
@@ -92,7 +136,10 @@ pub fn Choice(
             <select id=id prop:value=current.clone()
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
-                    planner.draft.update(|d| d.set(&pointer, serde_json::Value::String(value)));
+                    match setting {
+                        Some(s) => s.write.run(value),
+                        None => planner.draft.update(|d| d.set(&pointer, serde_json::Value::String(value))),
+                    }
                 }>
                 {options.into_iter().map(|(value, text)| {
                     let current = current.clone();

@@ -11,6 +11,7 @@ use scaleplan::impact::{
 use scaleplan::{Decimal, NonNegative, Price, Quantity, Side};
 
 use crate::format::{grouped, grouped_text};
+use crate::fields::{Choice, Field, Setting};
 use crate::Planner;
 
 /// Where the book comes from.
@@ -207,16 +208,10 @@ pub fn Impact() -> impl IntoView {
             <p class="sp-hint">"What the plan's total costs as one market order walking the book, against the same total in equal tranches with the book refilling in between (guide §1). Slippage is against the best price when the first order arrives."</p>
             <p>{move || order.get().map(|(o, _)| format!("Order: {} {} in all, from the plan.",
                 match OrderSide::opening(o.side) { OrderSide::Buy => "buy", OrderSide::Sell => "sell" }, o.total))}</p>
-            <div class="sp-field">
-                <label for="sp-impact-source">"Book"</label>
-                <select id="sp-impact-source" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    settings.update(|s| s.source = if v == "parametric" { Source::Parametric } else { Source::Pasted });
-                }>
-                    <option value="pasted" selected=move || settings.with(|s| s.source == Source::Pasted)>"Pasted depth snapshot"</option>
-                    <option value="parametric" selected=move || settings.with(|s| s.source == Source::Parametric)>"Described by parameters"</option>
-                </select>
-            </div>
+            <Choice label="Book" pointer="/impact/source"
+                setting=setting(settings, |s| if s.source == Source::Parametric { "parametric" } else { "pasted" }.to_owned(),
+                    |s, v| s.source = if v == "parametric" { Source::Parametric } else { Source::Pasted })
+                options=vec![("pasted", "Pasted depth snapshot"), ("parametric", "Described by parameters")] />
             <Show when=move || settings.with(|s| s.source == Source::Pasted)
                 fallback=move || view! { <ParametricInputs settings=settings /> }>
                 <div class="sp-field">
@@ -227,12 +222,9 @@ pub fn Impact() -> impl IntoView {
                 </div>
             </Show>
             <div class="sp-grid">
-                <ImpactField label="Tranches" id="sp-impact-tranches" hint="equal parts of the total"
-                    settings=settings get=|s| s.tranches.clone() set=|s, v| s.tranches = v />
-                <ImpactField label="Refill between tranches" id="sp-impact-refill" hint="none, full, or a fraction (0.5)"
-                    settings=settings get=|s| s.refill.clone() set=|s, v| s.refill = v />
-                <ImpactField label="Slippage budget (bps)" id="sp-impact-budget" hint="for the largest single order"
-                    settings=settings get=|s| s.budget_bps.clone() set=|s, v| s.budget_bps = v />
+                <Field label="Tranches" pointer="/impact/tranches" hint="equal parts of the total" setting=setting(settings, |s| s.tranches.clone(), |s, v| s.tranches = v) />
+                <Field label="Refill between tranches" pointer="/impact/refill" hint="none, full, or a fraction (0.5)" setting=setting(settings, |s| s.refill.clone(), |s, v| s.refill = v) />
+                <Field label="Slippage budget (bps)" pointer="/impact/budget" hint="for the largest single order" setting=setting(settings, |s| s.budget_bps.clone(), |s, v| s.budget_bps = v) />
             </div>
             {move || {
                 let places = order.get().and_then(|(_, p)| p);
@@ -249,31 +241,12 @@ fn places_of_tick(shown: &crate::Shown) -> Option<u32> {
     crate::format::places_of(shown.plan.instrument.tick_size.get())
 }
 
-/// A labelled text input bound to one of the panel's settings.
-#[component]
-fn ImpactField(
-    /// Visible label.
-    label: &'static str,
-    /// Element id.
-    id: &'static str,
-    /// Hint under the label.
-    hint: &'static str,
-    /// The settings.
-    settings: RwSignal<Settings>,
-    /// Reads the setting.
-    get: fn(&Settings) -> String,
-    /// Writes the setting.
-    set: fn(&mut Settings, String),
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    view! {
-        <div class="sp-field">
-            <label for=id>{label}</label>
-            <span class="sp-hint" id=hint_id.clone()>{hint}</span>
-            <input id=id type="text" inputmode="decimal" autocomplete="off" aria-describedby=hint_id
-                prop:value=move || settings.with(get)
-                on:input=move |ev| settings.update(|s| set(s, event_target_value(&ev))) />
-        </div>
+/// The panel's setting read by `get` and written by `set`, for a [`Field`] or a [`Choice`].
+fn setting(settings: RwSignal<Settings>, get: fn(&Settings) -> String, set: fn(&mut Settings, String)) -> Setting {
+    Setting {
+        value: Signal::derive(move || settings.with(get)),
+        write: Callback::new(move |text| settings.update(|s| set(s, text))),
+        error: Signal::derive(|| None),
     }
 }
 
@@ -285,12 +258,12 @@ fn ParametricInputs(
 ) -> impl IntoView {
     view! {
         <div class="sp-grid">
-            <ImpactField label="Mid price" id="sp-impact-mid" hint="(best bid + best ask) / 2" settings=settings get=|s| s.mid.clone() set=|s, v| s.mid = v />
-            <ImpactField label="Spread" id="sp-impact-spread" hint="best ask − best bid" settings=settings get=|s| s.spread.clone() set=|s, v| s.spread = v />
-            <ImpactField label="Level step" id="sp-impact-step" hint="price between levels" settings=settings get=|s| s.step.clone() set=|s, v| s.step = v />
-            <ImpactField label="Size at the best level" id="sp-impact-size" hint="base units" settings=settings get=|s| s.size.clone() set=|s, v| s.size = v />
-            <ImpactField label="Size added per level" id="sp-impact-increment" hint="optional; deeper books hold more" settings=settings get=|s| s.size_increment.clone() set=|s, v| s.size_increment = v />
-            <ImpactField label="Levels per side" id="sp-impact-levels" hint="whole number" settings=settings get=|s| s.levels.clone() set=|s, v| s.levels = v />
+            <Field label="Mid price" pointer="/impact/mid" hint="(best bid + best ask) / 2" setting=setting(settings, |s| s.mid.clone(), |s, v| s.mid = v) />
+            <Field label="Spread" pointer="/impact/spread" hint="best ask − best bid" setting=setting(settings, |s| s.spread.clone(), |s, v| s.spread = v) />
+            <Field label="Level step" pointer="/impact/step" hint="price between levels" setting=setting(settings, |s| s.step.clone(), |s, v| s.step = v) />
+            <Field label="Size at the best level" pointer="/impact/size" hint="base units" setting=setting(settings, |s| s.size.clone(), |s, v| s.size = v) />
+            <Field label="Size added per level" pointer="/impact/increment" hint="optional; deeper books hold more" setting=setting(settings, |s| s.size_increment.clone(), |s, v| s.size_increment = v) />
+            <Field label="Levels per side" pointer="/impact/levels" hint="whole number" setting=setting(settings, |s| s.levels.clone(), |s, v| s.levels = v) />
         </div>
     }
 }

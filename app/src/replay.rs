@@ -12,6 +12,7 @@ use scaleplan::{replay_plan, Plan, ReplayRules};
 
 use crate::charts::{number, Marker, Ohlc, ReplayChart};
 use crate::format::{grouped, grouped_text, places_of};
+use crate::fields::{Choice, Field, Setting};
 use crate::Planner;
 
 /// Where the start date of the sample puts the example priced for it ("Sample replay: BTC 2019", a ladder at 3,500
@@ -232,20 +233,11 @@ pub fn Replay() -> impl IntoView {
             </div>
             <p class="sp-hint">"The sample's BTC prices run from about 110 to 19,900; over it, a long ladder priced at today's levels fills at the first candle's open and its stop closes it there. The example \"Sample replay: BTC 2019\" is priced for it."</p>
             <div class="sp-grid">
-                <div class="sp-field">
-                    <label for="sp-replay-start">"Start (UTC date)"</label>
-                    <span class="sp-hint" id="sp-replay-start-hint">"empty: the first candle"</span>
-                    <input id="sp-replay-start" type="text" autocomplete="off" aria-describedby="sp-replay-start-hint"
-                        prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) />
-                </div>
-                <div class="sp-field">
-                    <label for="sp-replay-intrabar">"Order within a candle"</label>
-                    <select id="sp-replay-intrabar" on:change=move |ev| intrabar.set(event_target_value(&ev))>
-                        <option value="conservative">"Adverse extreme first (conservative)"</option>
-                        <option value="optimistic">"Favourable extreme first"</option>
-                        <option value="nearerFirst">"Nearer extreme first"</option>
-                    </select>
-                </div>
+                <Field label="Start (UTC date)" pointer="/replay/start" inputmode="text" hint="empty: the first candle"
+                    setting=Setting::text(start) />
+                <Choice label="Order within a candle" pointer="/replay/intrabar" setting=Setting::text(intrabar)
+                    options=vec![("conservative", "Adverse extreme first (conservative)"), ("optimistic", "Favourable extreme first"),
+                        ("nearerFirst", "Nearer extreme first")] />
             </div>
             <p class="sp-hint">{move || loaded.with(|l| l.as_ref().map(|l| match &l.candles {
                 Ok(c) => format!("Loaded {}: {} candles.", l.name, c.len()),

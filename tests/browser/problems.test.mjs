@@ -30,9 +30,12 @@ test("a bad value in every field is told at that field, in the words on screen",
   const { page, context, problems } = await watchedPage(env, { viewport: { width: 1280, height: 900 } });
   await page.goto(`${env.origin}/`);
   await page.getByRole("table").waitFor();
-  // Inputs bound to the plan have ids f-…; free text (a name, a symbol) has no bad value.
+  // Inputs bound to the plan have ids f-…; free text (a name, a symbol) has no bad value, and the replay's and the
+  // market-impact panel's own settings (f-replay-…, f-impact-…) are not fields of the plan.
   const ids = await page.$$eval('input[id^="f-"]', (inputs) =>
-    inputs.filter((i) => !["f-name", "f-instrument-symbol"].includes(i.id)).map((i) => i.id),
+    inputs
+      .filter((i) => !["f-name", "f-instrument-symbol"].includes(i.id) && !/^f-(replay|impact)-/.test(i.id))
+      .map((i) => i.id),
   );
   assert.ok(ids.length >= 20, `only ${ids.length} inputs found`);
   for (const id of ids) {
