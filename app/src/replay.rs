@@ -185,15 +185,16 @@ fn read_file(ev: leptos::ev::Event, loaded: RwSignal<Option<Loaded>>) {
     let input = event_target::<web_sys::HtmlInputElement>(&ev);
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     let name = file.name();
-    if file.size() > 64.0 * 1024.0 * 1024.0 {
-        loaded.set(Some(Loaded { name, candles: Err("the file is larger than 64 MiB".to_owned()) }));
+    // The core's own limit, checked before the file is read at all.
+    if file.size() > scaleplan::candles::MAX_TEXT_BYTES as f64 {
+        let limit = scaleplan::candles::MAX_TEXT_BYTES / (1024 * 1024);
+        loaded.set(Some(Loaded { name, candles: Err(format!("the file is larger than {limit} MiB")) }));
         return;
     }
     leptos::task::spawn_local(async move {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-        let result = match text.ok().and_then(|t| t.as_string()) {
-            Some(text) => load(&name, &text),
-            None => Loaded { name, candles: Err("the file could not be read as text".to_owned()) },
+        let result = match crate::share::read_text(file).await {
+            Ok(text) => load(&name, &text),
+            Err(e) => Loaded { name, candles: Err(format!("the file could not be read as text: {e}")) },
         };
         loaded.set(Some(result));
     });

@@ -80,6 +80,14 @@ pub const EXIT_COLUMNS: &[&str] = &[
 /// The fragment (without `#`) of a link that opens `draft` ([`scaleplan_link::encode`]).
 ///
 /// # Errors
+/// The text of a file the user chose (gloo-file's reader); the reader's message when it cannot be read.
+///
+/// # Errors
+/// The browser's reason, when the file cannot be read as text.
+pub async fn read_text(file: web_sys::File) -> Result<String, String> {
+    gloo_file::futures::read_as_text(&gloo_file::Blob::from(file)).await.map_err(|e| e.to_string())
+}
+
 /// A message when the compressed plan is longer than [`MAX_LINK_BYTES`].
 pub fn fragment_of(draft: &Draft) -> Result<String, String> {
     let json = serde_json::to_string(draft.value()).map_err(|e| format!("the plan cannot be written: {e}"))?;
@@ -326,10 +334,8 @@ pub fn Share() -> impl IntoView {
                 MAX_DRAFT_BYTES / 1024
             ));
         }
-        let promise = file.text();
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string());
-            let Some(text) = text else {
+            let Ok(text) = read_text(file).await else {
                 return message.set(format!("{name} could not be read; your plan is unchanged."));
             };
             match draft_of_file(&name, &text) {

@@ -79,5 +79,19 @@ fn main_only_mounts() {
     let main = read("app/src/main.rs");
     let code: Vec<&str> =
         main.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")).collect();
-    assert_eq!(code, ["fn main() {", "scaleplan_app::start();", "}"], "app/src/main.rs must only mount the app");
+    // The binary holds no logic of its own: each of its functions makes one call into the library (the exported
+    // one the page's loader calls mounts the planner; `main` lets widgets include it), so everything else is tested
+    // there.
+    let allowed = |line: &str| {
+        line.starts_with("use ")
+            || line.starts_with("#[")
+            || line.starts_with("fn ")
+            || line.starts_with("pub fn ")
+            || line == "}"
+            || (line.starts_with("scaleplan_app::") && line.ends_with("();") && !line.contains(' '))
+    };
+    for line in &code {
+        assert!(allowed(line), "app/src/main.rs must only call into the library: `{line}`");
+    }
+    assert!(code.contains(&"scaleplan_app::start();"), "app/src/main.rs must mount the app");
 }
