@@ -631,7 +631,9 @@ impl<'a> Judge<'a> {
         let Some(stop) = plan.stop else {
             return Err(Error::invalid("stop", "is needed to fit the plan: the buffer and the loss are measured at the stop"));
         };
-        let report = evaluate_plan(&without_exits(plan))?;
+        // The plan as given, exits included: a plan that does not evaluate is refused with its own error, never
+        // fitted (candidates are then judged without their exits, which no constraint reads).
+        let report = evaluate_plan(plan)?;
         let budget = match spec.risk_percent {
             Some(percent) => Some(risk_amount(plan.account.wallet.get(), percent)?),
             None => report.risk_budget,
