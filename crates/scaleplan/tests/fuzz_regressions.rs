@@ -27,3 +27,31 @@ fn solver_refuses_a_plan_whose_exits_do_not_evaluate() {
     assert_eq!(check_plan(&plan, &spec).expect_err("nor check it"), own);
     assert!(matches!(fit, Error::Invalid { .. }));
 }
+
+/// fuzz target `solver`, every input its 10-minute run found (the same bug as above, on variations of that plan:
+/// targets below the stop, or above it but below a rung, leverage goals with 1 % and 2 % buffers): either the plan
+/// is refused with its own error, or the fitted plan meets the spec it was fitted to.
+#[test]
+fn solver_fits_only_plans_that_evaluate() {
+    let inputs = [
+        include_str!("fuzz/solver-0b4a86c82faa"),
+        include_str!("fuzz/solver-5629c306f9c7"),
+        include_str!("fuzz/solver-c41977b10beb"),
+        include_str!("fuzz/solver-c912571c4d3a"),
+        include_str!("fuzz/solver-d203c4f2453b"),
+    ];
+    for (i, input) in inputs.iter().enumerate() {
+        let parts = texts(input);
+        let plan: Plan = serde_json::from_str(parts[0]).unwrap();
+        let spec: FitSpec = serde_json::from_str(parts[1]).unwrap();
+        match (evaluate_plan(&plan), fit_plan(&plan, &spec)) {
+            (Err(own), fit) => assert_eq!(fit.expect_err("a plan that does not evaluate"), own, "input {i}"),
+            (Ok(_), Ok(fit)) => {
+                if let Some(fitted) = &fit.plan {
+                    assert_eq!(check_plan(fitted, &spec), Ok(None), "input {i}: the fitted plan breaks its spec");
+                }
+            }
+            (Ok(_), Err(e)) => panic!("input {i}: a plan that evaluates is not fitted: {e}"),
+        }
+    }
+}
