@@ -404,17 +404,7 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Refuses text longer than [`MAX_TEXT_BYTES`], saying how long it is.
 fn check_size(text: &str) -> Result<()> {
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(Error::invalid(
-            "candles",
-            format!(
-                "is {} MiB of text; at most {} MiB is read (use a shorter range or a longer interval)",
-                text.len().div_ceil(1024 * 1024),
-                MAX_TEXT_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    Ok(())
+    Error::check_text_size("candles", text, MAX_TEXT_BYTES, " (use a shorter range or a longer interval)")
 }
 
 /// Tells which [`Layout`] `text` is in, from its first characters (and, for a JSON object, its top-level names):

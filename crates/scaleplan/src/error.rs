@@ -38,6 +38,19 @@ impl Error {
         Self::Overflow { context: context.into() }
     }
 
+    /// Refuses `text` longer than `limit` bytes as [`Error::Invalid`] on `field`, giving both sizes in MiB and
+    /// `then` (what the limit is, or what to do); the one message every text input's size limit uses.
+    pub(crate) fn check_text_size(field: &str, text: &str, limit: usize, then: &str) -> Result<(), Self> {
+        const MIB: usize = 1024 * 1024;
+        if text.len() <= limit {
+            return Ok(());
+        }
+        Err(Self::invalid(
+            field,
+            format!("is {} MiB of text; at most {} MiB is read{then}", text.len().div_ceil(MIB), limit / MIB),
+        ))
+    }
+
     /// The field this error concerns, when it concerns one.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -46,16 +46,7 @@ pub const MAX_DEPTH_BYTES: usize = 16 * 1024 * 1024;
 /// error code, or holds a level that is not a `[price, size]` pair of positive decimal strings; the errors of
 /// [`OrderBook::from_levels`] otherwise.
 pub fn parse_depth(text: &str) -> Result<ParsedBook> {
-    if text.len() > MAX_DEPTH_BYTES {
-        return Err(Error::invalid(
-            "book",
-            format!(
-                "is {} MiB of text; at most {} MiB is read, more than any exchange's depth response",
-                text.len().div_ceil(1024 * 1024),
-                MAX_DEPTH_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
+    Error::check_text_size("book", text, MAX_DEPTH_BYTES, ", more than any exchange's depth response")?;
     let value: Value = serde_json::from_str(text)
         .map_err(|e| Error::invalid("book", format!("is not valid JSON ({e}); {EXPECTED}")))?;
     let Value::Object(root) = value else {
