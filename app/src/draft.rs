@@ -170,10 +170,12 @@ impl Draft {
     /// # Errors
     /// The first [`Problem`], with the pointer of its field.
     pub fn to_plan(&self) -> Result<Plan, Problem> {
-        serde_path_to_error::deserialize(&self.0).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            Problem { pointer: pointer_of(if path == "." { "" } else { &path }), message }
+        // As text through the core's reader, the one plan reader of the app, the widget and the npm package (it
+        // names the field of a problem without serde_path_to_error's second copy of every type's parser).
+        let text = serde_json::to_string(&self.0).unwrap_or_default();
+        scaleplan::json::from_str(&text).map_err(|e| match e {
+            Error::Invalid { field, problem } => Problem { pointer: pointer_of(&field), message: problem },
+            other => Problem { pointer: String::new(), message: other.to_string() },
         })
     }
 }

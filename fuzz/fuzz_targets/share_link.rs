@@ -3,7 +3,7 @@
 //! encodes again to a link that decodes to the same text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use scaleplan_fuzz::{check_report, message};
+use scaleplan_fuzz::{check_report, from_json, message};
 
 /// The app's limit on a draft's JSON (`app/src/draft.rs`, `MAX_DRAFT_BYTES`).
 const MAX_DRAFT_BYTES: usize = 512 * 1024;
@@ -21,15 +21,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(again) = scaleplan_link::encode(&text) {
         assert_eq!(scaleplan_link::decode(&again, MAX_DRAFT_BYTES).as_deref(), Ok(text.as_str()));
     }
-    // Draft::from_plan_text and Draft::to_plan: a JSON value, then the plan through serde_path_to_error.
+    // Draft::from_plan_text and Draft::to_plan: a JSON value, then the plan through the core's reader.
     let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return };
-    let plan: scaleplan::Plan = match serde_path_to_error::deserialize(&value) {
-        Ok(plan) => plan,
-        Err(e) => {
-            let _ = (e.path().to_string(), e.into_inner().to_string());
-            return;
-        }
-    };
+    let Some(plan) = from_json::<scaleplan::Plan>(&value.to_string()) else { return };
     match scaleplan::evaluate_plan(&plan) {
         Ok(report) => check_report(&report),
         Err(e) => message(&e),

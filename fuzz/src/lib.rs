@@ -17,14 +17,17 @@ pub fn texts(data: &[u8], n: usize) -> Option<Vec<&str>> {
     parts.into_iter().map(|p| std::str::from_utf8(p).ok()).collect()
 }
 
-/// `text` read as the bindings and the app read JSON: serde_json through serde_path_to_error, so a refusal names
-/// its field. A refusal's message is written out (it is shown to people, so it must not panic either).
+/// `text` read as the bindings and the app read JSON: the core's reader (`scaleplan::json`), which names the field
+/// of a refusal. A refusal's message is written out (it is shown to people, so it must not panic either); and
+/// whatever the reader takes, serde_json takes too (the reader is the stricter of the two, never the looser).
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => Some(value),
+    match scaleplan::json::from_str::<T>(text) {
+        Ok(value) => {
+            assert!(serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(), "the reader took JSON serde_json refuses");
+            Some(value)
+        }
         Err(e) => {
-            let _ = (e.path().to_string(), e.into_inner().to_string());
+            message(&e);
             None
         }
     }

@@ -506,25 +506,24 @@ fn to_js_error(error: &Error) -> JsError {
 /// Reads a JS value as `T`, naming the field of any problem (`fills[1].price: must be above 0`); `what` names the
 /// argument, or is empty when the value is a document whose own paths are the field names (a plan).
 fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
-    // Through JSON text rather than serde-wasm-bindgen's deserializer: it reads only the fields a struct declares,
-    // so a misspelt field would pass silently; serde_json refuses unknown fields and JSON numbers for decimals.
+    // Through JSON text and the core's reader rather than serde-wasm-bindgen's deserializer: that one reads only the
+    // fields a struct declares, so a misspelt field would pass silently; the reader refuses unknown fields and JSON
+    // numbers for decimals, and names the field of the first problem.
     let name = if what.is_empty() { "plan" } else { what };
     let text = js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| to_js_error(&Error::invalid(name, "is required; pass a plain object or array")))?;
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let field = match (what.is_empty(), path.as_str()) {
-            (_, ".") => name.to_owned(),
-            (true, _) => path,
-            (false, _) => format!("{what}{}", field_suffix(&path)),
-        };
-        let message = e.into_inner().to_string();
-        // serde_json points at a line and column of text the caller never saw; the field path says where.
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        to_js_error(&Error::invalid(field, message))
+    scaleplan::json::from_str(&text).map_err(|e| match e {
+        Error::Invalid { field, problem } => {
+            let field = match (what.is_empty(), field.is_empty()) {
+                (_, true) => name.to_owned(),
+                (true, false) => field,
+                (false, false) => format!("{what}{}", field_suffix(&field)),
+            };
+            to_js_error(&Error::invalid(field, problem))
+        }
+        other => to_js_error(&other),
     })
 }
 
@@ -537,7 +536,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("the result could not be read back as JSON"))
 }
 
-/// `[1].price` or `.price` after the argument's name, as serde_path_to_error prints `[1].price` / `price`.
+/// `[1].price` or `.price` after the argument's name, as the reader names fields `[1].price` / `price`.
 fn field_suffix(path: &str) -> String {
     if path.starts_with('[') {
         path.to_owned()

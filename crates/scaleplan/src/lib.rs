@@ -9,6 +9,7 @@ pub mod candles;
 pub mod error;
 pub mod impact;
 pub mod instrument;
+pub mod json;
 pub mod ladder;
 pub mod liquidation;
 pub mod num;
