@@ -12,6 +12,7 @@ pub mod fit;
 pub mod format;
 pub mod impact;
 pub mod inputs;
+pub mod library;
 pub mod replay;
 pub mod results;
 pub mod share;
