@@ -17,6 +17,8 @@ pub mod replay;
 pub mod results;
 pub mod share;
 pub mod storage;
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks;
 pub mod widget;
 
 use leptos::prelude::*;
@@ -45,29 +47,43 @@ pub fn start() {
 }
 
 /// After a panic, a visible and recoverable notice at the top of the page instead of a dead app. The draft is
-/// stored on every change, so a reload loses nothing typed. The Reload button has no handler of its own (an inline
-/// `onclick` is refused by the page's Content-Security-Policy, and a wasm closure would run in the instance that
-/// panicked): `www/start.js`, plain JavaScript, reloads on a click on any `[data-sp-action="reload"]`.
+/// stored on every change, so a reload loses nothing typed. The notice is built node by node, not from HTML text:
+/// the page's Trusted Types policy lets only Leptos's static templates through `innerHTML` (`www/trusted-html.js`).
+/// The Reload button has no handler of its own (an inline `onclick` is refused by the page's
+/// Content-Security-Policy, and a wasm closure would run in the instance that panicked): `www/start.js`, plain
+/// JavaScript, reloads on a click on any `[data-sp-action="reload"]`.
 fn show_crash_notice() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     if document.get_element_by_id("sp-crash").is_some() {
         return;
     }
-    let Ok(notice) = document.create_element("div") else { return };
+    let element = |name: &str, text: &str| {
+        let element = document.create_element(name).ok()?;
+        element.set_text_content(Some(text));
+        Some(element)
+    };
+    let (Ok(notice), Some(line), Some(strong), Some(button)) = (
+        document.create_element("div"),
+        element("p", ""),
+        element("strong", "Something went wrong"),
+        element("button", "Reload"),
+    ) else {
+        return;
+    };
     notice.set_id("sp-crash");
     notice.set_class_name("scaleplan sp-crash");
     let _ = notice.set_attribute("role", "alert");
-    notice.set_inner_html(
-        "<p><strong>Something went wrong</strong> \u{2014} your plan is saved. \
-         <button type=\"button\" data-sp-action=\"reload\">Reload</button></p>",
-    );
+    let _ = button.set_attribute("type", "button");
+    let _ = button.set_attribute("data-sp-action", "reload");
+    let _ = line.append_with_node_1(&strong);
+    let _ = line.append_with_str_1(" \u{2014} your plan is saved. ");
+    let _ = line.append_with_node_1(&button);
+    let _ = notice.append_with_node_1(&line);
     if let Some(body) = document.body() {
         let _ = body.prepend_with_node_1(&notice);
     }
-    if let Ok(Some(button)) = notice.query_selector("button") {
-        if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
-            let _ = button.focus();
-        }
+    if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+        let _ = button.focus();
     }
 }
 
