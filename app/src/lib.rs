@@ -13,6 +13,7 @@ pub mod format;
 pub mod impact;
 pub mod inputs;
 pub mod library;
+pub mod plans;
 pub mod replay;
 pub mod results;
 pub mod share;
@@ -104,6 +105,9 @@ pub struct Planner {
     pub problems: Memo<Vec<Problem>>,
     /// The last valid plan and its report: they stay while the user fixes a field, even across a reload.
     pub shown: Memo<Option<Shown>>,
+    /// How many plans were opened in place of the draft ([`Planner::open`]), and the last valid results of the one
+    /// open: the results of one plan never stand in for another's.
+    opened: RwSignal<(u64, Option<Shown>)>,
 }
 
 /// A valid plan and its report, as shown.
@@ -123,11 +127,38 @@ impl Planner {
         // Every problem at once: the draft is parsed again for them only while it does not evaluate.
         let problems =
             Memo::new(move |_| if evaluated.with(Result::is_ok) { Vec::new() } else { draft.with(Draft::problems) });
-        let shown = Memo::new(move |previous: Option<&Option<Shown>>| match evaluated.get() {
-            Ok((plan, report)) => Some(Shown { plan, report }),
-            Err(_) => previous.cloned().flatten().or_else(|| fallback.clone()),
+        let opened = RwSignal::new((0, fallback));
+        // The plan whose results `shown` last held: after a switch to another plan, its own fallback stands in.
+        let shown_of = StoredValue::new(0_u64);
+        let shown = Memo::new(move |previous: Option<&Option<Shown>>| {
+            let count = opened.with(|(count, _)| *count);
+            let same_plan = shown_of.get_value() == count;
+            shown_of.set_value(count);
+            match evaluated.get() {
+                Ok((plan, report)) => Some(Shown { plan, report }),
+                Err(_) => previous
+                    .filter(|_| same_plan)
+                    .cloned()
+                    .flatten()
+                    .or_else(|| opened.with(|(_, fallback)| fallback.clone())),
+            }
         });
-        Self { draft, evaluated, problems, shown }
+        Self { draft, evaluated, problems, shown, opened }
+    }
+
+    /// Opens another plan in place of the draft (a switch in the library of plans): `draft`, with the results of
+    /// its last valid draft to show while it does not evaluate.
+    pub fn open(self, draft: Draft, fallback: Option<Shown>) {
+        self.opened.update(|(count, shown)| {
+            *count = count.wrapping_add(1);
+            *shown = fallback;
+        });
+        self.draft.set(draft);
+    }
+
+    /// How many plans were opened with [`Planner::open`] (tracked: an effect reading it runs on every switch).
+    pub fn opened(self) -> u64 {
+        self.opened.with(|(count, _)| *count)
     }
 
     /// The planner of the nearest [`App`].
@@ -168,24 +199,27 @@ pub fn evaluate(draft: &Draft) -> Result<(Plan, PlanReport), Problem> {
 /// The planner's root component, wrapped in the `.scaleplan` element all styles are scoped under.
 #[component]
 pub fn App() -> impl IntoView {
-    let initial = storage::load_draft()
-        .or_else(|| Draft::from_plan_text(GUIDE_BTC_LADDER).ok())
-        .unwrap_or_else(|| Draft::new(serde_json::Value::Null));
-    // In a `<scale-plan view="full">` widget, the planner edits the widget's plan.
-    let draft = use_context::<widget::Embedding>().map_or_else(|| RwSignal::new(initial), |e| e.draft);
-    // After a reload with an invalid draft, the last valid one stored provides the results shown.
-    let fallback = storage::load_valid_draft().and_then(|d| evaluate(&d).ok()).map(|(plan, report)| Shown { plan, report });
-    let planner = Planner::new(draft, fallback);
-    let evaluated = planner.evaluated;
-    provide_context(planner);
-    provide_context(fit::Fits::new());
-    provide_context(fields::Labels::new());
-    // Syncing with the outside: every change is kept in local storage, so a reload loses nothing typed.
-    Effect::new(move |_| {
-        draft.with(storage::save_draft);
-        if evaluated.with(Result::is_ok) {
-            draft.with(storage::save_valid_draft);
+    // In a `<scale-plan view="full">` widget, the planner edits the widget's plan and stores nothing; on its own
+    // page, the plan open from the library of plans (which saves every change and hears other tabs).
+    let (planner, stash) = match use_context::<widget::Embedding>() {
+        Some(embedding) => (Planner::new(embedding.draft, None), RwSignal::new(serde_json::Map::new())),
+        None => {
+            let plans = plans::Plans::start();
+            provide_context(plans);
+            (plans.planner(), plans.stash())
         }
+    };
+    provide_context(planner);
+    provide_context(inputs::entries::Stash(stash));
+    let fits = fit::Fits::new();
+    provide_context(fits);
+    provide_context(fields::Labels::new());
+    // A fit shown or applied belongs to the plan it was made for: another plan opened drops it, so its Undo never
+    // writes one plan's draft over another's.
+    Effect::new(move |_| {
+        planner.opened();
+        fits.proposal.set(None);
+        fits.applied.set(None);
     });
 
     view! {
@@ -194,6 +228,7 @@ pub fn App() -> impl IntoView {
                 <h1>"scaleplan"</h1>
                 <p class="sp-lede">"Plan every tranche before the market moves: average entry, breakeven, margin, leverage and liquidation after each fill, exact to the last digit."</p>
             </header>
+            <plans::PlansBar />
             <share::Share />
             // The cockpit: inputs and results side by side on a wide screen (the results stay in view while the
             // inputs scroll); on a phone the summary first, then the inputs, then the table (www/style.css).

@@ -251,7 +251,7 @@ impl Entry {
 }
 
 /// A plan in the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Summary {
     /// Its id.
     pub id: String,
@@ -517,6 +517,20 @@ impl<S: Store> Library<S> {
             self.index_damaged = false;
             self.write_index();
         }
+    }
+
+    /// Writes discarded damaged data back as it was (the undo of [`Library::discard_damaged`]).
+    pub fn restore_damaged(&mut self, damaged: Damaged) {
+        if let Some(store) = &self.store {
+            let result = store.set(&damaged.key, &damaged.text);
+            if !self.note(result) {
+                return;
+            }
+        }
+        if damaged.key == INDEX_KEY {
+            self.index_damaged = true;
+        }
+        self.damaged.push(damaged);
     }
 
     /// The plans, most recently changed first.
@@ -1384,9 +1398,15 @@ mod tests {
         assert_eq!(store.items()[&plan_key("broken")], "{\"version\": 1, \"id\": \"broken\"");
         assert_eq!(open(&store, "c").len(), 2);
         // Discarded, the index is written again with every plan.
+        let kept = library.damaged()[0].clone();
         library.discard_damaged(INDEX_KEY);
         let index: Value = serde_json::from_str(&store.items()[INDEX_KEY]).unwrap();
         assert_eq!(index["plans"], json!([good, added]));
+        // And undone: the text is back exactly as it was, and again never written over.
+        library.restore_damaged(kept);
+        assert_eq!(store.items()[INDEX_KEY], "{\"version\": 1, \"plans\": [");
+        library.add(guide(), None, Map::new(), None, T0);
+        assert_eq!(store.items()[INDEX_KEY], "{\"version\": 1, \"plans\": [");
     }
 
     #[test]

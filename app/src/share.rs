@@ -4,7 +4,8 @@
 //! A link is `#p1.` followed by the draft's JSON, deflated (raw DEFLATE, RFC 1951) and written in base64url
 //! (RFC 4648 §5, no padding). The fragment never reaches a server. A link is checked on load like any file: at most
 //! [`MAX_LINK_BYTES`] long, inflated with a limit of [`MAX_DRAFT_BYTES`], and it must be a valid plan
-//! ([`Draft::from_plan_text`]); a bad one leaves the current plan in place and says why.
+//! ([`Draft::from_plan_text`]); a bad one leaves the current plan in place and says why. A good one, like an opened
+//! file, is added to the library of plans as a new plan ([`crate::plans::open_plan`]); none replaces another.
 //!
 //! The link format itself is the pure crate `scaleplan-link` (which the fuzz target `share_link` also drives); the
 //! file contents are plain functions; the component at the end only moves them between the page and the browser
@@ -219,8 +220,23 @@ fn link_with(fragment: &str) -> Option<String> {
     Some(format!("{base}#{fragment}"))
 }
 
+/// The plan of a link in the page's address, if there is one, and the address without it (so a later reload
+/// opens the plan as saved, not the link again).
+///
+/// # Errors
+/// What is wrong with the link ([`draft_of_fragment`]).
+pub fn take_link() -> Option<Result<Draft, String>> {
+    let hash = location_hash().filter(|h| is_plan_link(h))?;
+    let draft = draft_of_fragment(&hash);
+    clear_hash();
+    Some(draft)
+}
+
 /// Offers `text` as a file download named `name`.
-fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+///
+/// # Errors
+/// When the browser refuses the download.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let fail = |_| "the browser refused the download".to_owned();
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
@@ -246,21 +262,18 @@ pub fn Share() -> impl IntoView {
     // The link shown selected when the clipboard is not available (the user copies it by hand).
     let fallback = RwSignal::new(None::<String>);
 
-    // Syncing with the outside: a plan link in the address replaces the draft once, then leaves the address.
-    let open_link = move || {
-        let Some(hash) = location_hash().filter(|h| is_plan_link(h)) else { return };
-        match draft_of_fragment(&hash) {
-            Ok(draft) => {
-                planner.draft.set(draft);
-                message.set("Opened the plan from the link.".to_owned());
-            }
-            Err(e) => message.set(format!("The link was not opened, your plan is unchanged: {e}.")),
+    let plans = use_context::<crate::plans::Plans>();
+    // Syncing with the outside: a plan link put in the address is opened as a new plan (the one in the address
+    // when the page starts is opened by the library, `Plans::start`), then leaves the address.
+    let open_link = move || match take_link() {
+        None => {}
+        Some(Ok(draft)) => {
+            message.set(crate::plans::open_plan(plans, planner, draft, "the plan from the link").unwrap_or_default())
         }
-        clear_hash();
+        Some(Err(e)) => message.set(format!("The link was not opened, your plan is unchanged: {e}.")),
     };
     // Not in a `<scale-plan>` widget: the address is the host page's.
     if use_context::<crate::widget::Embedding>().is_none() {
-        Effect::new(move |_| open_link());
         let _ = window_event_listener(leptos::ev::hashchange, move |_| open_link());
     }
 
@@ -339,10 +352,7 @@ pub fn Share() -> impl IntoView {
                 return message.set(format!("{name} could not be read; your plan is unchanged."));
             };
             match draft_of_file(&name, &text) {
-                Ok(draft) => {
-                    planner.draft.set(draft);
-                    message.set(format!("Opened {name}."));
-                }
+                Ok(draft) => message.set(crate::plans::open_plan(plans, planner, draft, &name).unwrap_or_default()),
                 Err(e) => message.set(format!("{e}. Your plan is unchanged.")),
             }
         });

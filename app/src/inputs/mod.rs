@@ -13,7 +13,7 @@ use self::entries::Stash;
 use crate::draft::Draft;
 use crate::fields::{Choice, Field};
 use crate::fit::{FitButton, FitSettings};
-use crate::{storage, Planner};
+use crate::Planner;
 
 
 /// The guide's 5 ETH scale-out (§3.2.1), an example with exits.
@@ -57,13 +57,13 @@ pub fn examples() -> Vec<(&'static str, Draft)> {
     out
 }
 
-/// All input panels; provides the [`Stash`] of the entry modes not in use, kept in local storage.
+/// All input panels. The [`Stash`] of the entry modes not in use is the plan's own (the library keeps it with the
+/// plan); without one in context, they share one in memory.
 #[component]
 pub fn Inputs() -> impl IntoView {
-    let stash = Stash(RwSignal::new(storage::load_stash()));
-    provide_context(stash);
-    // Syncing with the outside: the stash is stored next to the draft.
-    Effect::new(move |_| stash.0.with(storage::save_stash));
+    if use_context::<Stash>().is_none() {
+        provide_context(Stash(RwSignal::new(serde_json::Map::new())));
+    }
     view! {
         <div class="sp-inputs">
             <Examples />
@@ -74,15 +74,18 @@ pub fn Inputs() -> impl IntoView {
     }
 }
 
-/// One-click examples; each replaces the plan being edited.
+/// One-click examples; each opens as a new plan of the library, the plan being edited kept.
 #[component]
 pub fn Examples() -> impl IntoView {
     let planner = Planner::get();
+    let plans = use_context::<crate::plans::Plans>();
     view! {
         <nav class="sp-examples sp-no-print" aria-label="Examples">
             <span class="sp-hint">"Start from:"</span>
             {examples().into_iter().map(|(label, draft)| view! {
-                <button type="button" on:click=move |_| planner.draft.set(draft.clone())>{label}</button>
+                <button type="button" on:click=move |_| {
+                    let _ = crate::plans::open_plan(plans, planner, draft.clone(), &format!("the example “{label}”"));
+                }>{label}</button>
             }).collect_view()}
         </nav>
     }
