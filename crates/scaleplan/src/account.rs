@@ -22,7 +22,7 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_maintenance_margin: Option<NonNegative>,
     /// Cross mode: unrealized PnL of the account's other positions (Binance UPNL1), any sign.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::text::decimal_option")]
     pub other_unrealized_pnl: Option<Decimal>,
 }
 

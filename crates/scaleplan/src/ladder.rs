@@ -284,7 +284,7 @@ pub struct Rung {
     index: usize,
     price: Price,
     quantity: NonNegative,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     share: Decimal,
     #[serde(skip_serializing_if = "Option::is_none")]
     leverage: Option<Leverage>,

@@ -20,6 +20,7 @@ pub mod replay;
 pub mod scaleout;
 pub mod schedule;
 pub mod solver;
+pub mod text;
 pub mod time;
 mod valuation;
 pub mod warning;

@@ -215,9 +215,16 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
 macro_rules! newtype {
     ($(#[$doc:meta])* $name:ident, $check:expr, $allowed:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+        #[serde(try_from = "String")]
         pub struct $name(Decimal);
+
+        /// As a string, written as [`crate::text::decimal_text`] writes it.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(crate::text::decimal_text(self.0).as_str())
+            }
+        }
 
         impl $name {
             #[doc = concat!("A ", stringify!($name), " if `value` ", $allowed, ".")]
@@ -249,7 +256,7 @@ macro_rules! newtype {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+                f.pad(crate::text::decimal_text(self.0).as_str())
             }
         }
 
@@ -263,7 +270,7 @@ macro_rules! newtype {
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
-                value.0.to_string()
+                crate::text::decimal_text(value.0).as_str().to_owned()
             }
         }
 

@@ -137,7 +137,7 @@ pub struct PlanReport {
     /// Every warning: the ladder's and the position's, each on its tranche where it has one.
     pub warnings: Vec<Warning>,
     /// The risk budget (account × risk %), when the plan sets one.
-    #[serde(skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::text::decimal_option")]
     pub risk_budget: Option<Decimal>,
     /// The exit plan step by step, on the position after the last tranche, when the plan has `exits` and its
     /// entries place something.
@@ -159,7 +159,7 @@ pub struct TrancheRow {
     /// This tranche's quantity.
     pub quantity: NonNegative,
     /// This tranche's share of the placed total, in percent.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub share: Decimal,
     /// Leverage this tranche's margin is posted at.
     pub leverage: Leverage,
@@ -168,24 +168,24 @@ pub struct TrancheRow {
     /// Average entry after the tranche (quantity-weighted; harmonic for inverse); `None` before anything fills.
     pub average_entry: Option<Price>,
     /// Notional at the average entry: quote (linear) or USD (inverse, contracts × contract size).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub notional: Decimal,
     /// Entry fees paid so far, in the margin currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub fees_paid: Decimal,
     /// Funding expected over the planned holding (negative when received), in the margin currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub funding: Decimal,
     /// Exit price at which the position breaks even after entry fees, the taker exit fee and funding.
     pub breakeven: Option<Price>,
     /// Initial margin of the position: Σ value of each tranche ÷ its leverage.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub margin_used: Decimal,
     /// Value at the fill price ÷ account equity; `None` when equity is gone.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub effective_leverage: Option<Decimal>,
     /// Account equity (wallet − fees + unrealized PnL at the fill price) minus the margin used.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub free_margin: Decimal,
     /// Liquidation price under the plan's model; `None` when no price liquidates the position.
     pub liquidation_price: Option<Price>,
@@ -195,19 +195,19 @@ pub struct TrancheRow {
     pub tier: Option<usize>,
     /// How far the price may move against the position from this fill before liquidation, as a fraction of the
     /// fill price (0.2 is 20 %).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub liquidation_distance: Option<Decimal>,
     /// How far beyond the stop the liquidation price lies, as a fraction of the stop (negative: before the stop).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub liquidation_beyond_stop: Option<Decimal>,
     /// Loss if the stop is hit now, fees and funding included, in the margin currency.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub loss_at_stop: Option<Decimal>,
     /// The loss at the stop as a percentage of the wallet.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub loss_at_stop_percent: Option<Decimal>,
     /// The loss at the stop in units of the risk budget (1 is the whole budget).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub r: Option<Decimal>,
 }
 

@@ -168,10 +168,10 @@ pub struct ReplayEvent {
     /// Quantity filled or closed (0 for a stop move and at the end of the data).
     pub quantity: NonNegative,
     /// Fee paid on this event, in the margin currency (negative: a rebate).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub fee: Decimal,
     /// Closing PnL of this event before fees (for a liquidation: minus the margin lost).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub pnl: Decimal,
     /// Position size after the event.
     pub position: NonNegative,
@@ -182,10 +182,10 @@ pub struct ReplayEvent {
     /// Liquidation price of the position after the event; `None` when flat or when no price liquidates it.
     pub liquidation_price: Option<Price>,
     /// Realized PnL so far, net of all fees and funding.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub realized_pnl: Decimal,
     /// Account equity after the event, with the position marked at `price`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub equity: Decimal,
 }
 
@@ -230,31 +230,31 @@ pub struct ReplayReport {
     /// Its average entry; `None` when flat.
     pub average_entry: Option<Price>,
     /// All fees paid (entries and exits), in the margin currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub fees: Decimal,
     /// All funding paid (negative: received).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub funding: Decimal,
     /// Closing PnL minus fees and funding.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub realized_pnl: Decimal,
     /// PnL of the open position at the last close.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub unrealized_pnl: Decimal,
     /// The last close.
     pub last_close: Price,
     /// Wallet + realized + unrealized PnL at the last close.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub final_equity: Decimal,
     /// The largest unrealized loss the position showed at any point (0 if it never showed one), before fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub max_adverse_excursion: Decimal,
     /// The largest fall of equity from a previous peak.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub max_drawdown: Decimal,
     /// That fall as a percentage of the peak it fell from; `None` when the peak was not above 0 (or so small that
     /// the percentage leaves the decimal range).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub max_drawdown_percent: Option<Decimal>,
 }
 

@@ -326,13 +326,13 @@ pub struct ExitReport {
     /// Its average entry, which exits do not move.
     pub average_entry: Price,
     /// 1R in price: the distance from the average entry to the initial stop; `None` without a stop on the loss side.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub risk_distance: Option<Decimal>,
     /// 1R in money: what the whole position loses if the initial stop is hit at once, fees included.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub risk: Option<Decimal>,
     /// Funding intervals that pass before each exit step (the plan's intervals ÷ the number of steps).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub funding_intervals_per_step: Option<Decimal>,
     /// `steps[0]` is the position as held; then one row per exit step, in order.
     pub steps: Vec<ExitStep>,
@@ -363,45 +363,45 @@ pub struct ExitStep {
     /// Quantity still held.
     pub remaining_quantity: NonNegative,
     /// PnL of this step's close, before fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub exit_pnl: Decimal,
     /// Fee of this step's close.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub exit_fee: Decimal,
     /// Funding accrued since the previous step on the quantity held (negative when received).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub funding: Decimal,
     /// PnL booked so far: closes minus every fee (entry fees included) minus funding.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub realized_pnl: Decimal,
     /// Entry and exit fees paid so far.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub fees_paid: Decimal,
     /// Funding paid so far (negative when received).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub funding_paid: Decimal,
     /// PnL of what is left at this step's price, before fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub unrealized_pnl: Decimal,
     /// The stop in force after the step; `None` without one or once nothing is left.
     pub stop: Option<Price>,
     /// Realized PnL plus what is left closed at the stop with its taker fee; `None` without a stop.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub worst_case: Option<Decimal>,
     /// Realized PnL in R.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub realized_r: Option<Decimal>,
     /// The worst case in R.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub worst_case_r: Option<Decimal>,
     /// Initial margin released so far.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub margin_released: Decimal,
     /// Initial margin of what is left.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub margin_used: Decimal,
     /// Value of what is left at this step's price ÷ account equity; `None` when equity is gone.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub effective_leverage: Option<Decimal>,
     /// Breakeven of what is left (its share of entry fees, its funding so far, its taker exit fee).
     pub breakeven: Option<Price>,

@@ -150,11 +150,11 @@ pub struct Fit {
     /// `leverage`, `entries.ladder.tranches[3].leverage`, `entries.ladder.generate.to`).
     pub field: String,
     /// The value in the plan as given.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub current: Decimal,
     /// The answer: the largest size, the highest leverage or the deepest price that satisfies every constraint;
     /// `None` when not even the smallest candidate does (then `binding` says what it breaks).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub value: Option<Decimal>,
     /// The constraint that binds: what breaks one step beyond the answer, or at the smallest candidate when
     /// there is no answer; `None` when nothing binds before the search's end (a depth up to the stop never

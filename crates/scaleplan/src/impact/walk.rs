@@ -78,13 +78,13 @@ pub struct Execution {
     /// Quantity asked for.
     pub requested: Quantity,
     /// Quantity filled.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub filled: Decimal,
     /// Quantity left unfilled because the book ran out (0 when the order filled).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub unfilled: Decimal,
     /// Quote value of the fills, `Σ price × quantity` (contracts × price for contract-sized books).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub notional: Decimal,
     /// Volume-weighted average fill price, `notional / filled`; `None` when nothing filled.
     pub average_price: Option<Price>,
@@ -93,11 +93,11 @@ pub struct Execution {
     /// Worst price filled: the deepest level the order reached.
     pub worst_price: Option<Price>,
     /// `side × (average − best) / best × 10,000` against the arrival best price; never negative.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub slippage_bps: Option<Decimal>,
     /// `side × (average − mid) / mid × 10,000` against the arrival mid; includes half the spread. `None` when the
     /// book has only one side.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub slippage_vs_mid_bps: Option<Decimal>,
     /// The fills, one per price level, best price first.
     pub fills: Vec<Fill>,
@@ -396,7 +396,7 @@ pub struct TrancheReport {
     /// Best price on the side taken, before any order (the arrival price).
     pub best_price: Option<Price>,
     /// Mid price before any order.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub mid_price: Option<Decimal>,
     /// The whole quantity as one market order.
     pub lump: Execution,
@@ -407,11 +407,11 @@ pub struct TrancheReport {
     /// What the tranches save in quote currency, `side × (lump notional − tranches notional)`: less paid on a buy,
     /// more received on a sell. `None` when the two filled different quantities (a thin book ran out), since their
     /// notionals then buy different things; compare [`TrancheReport::saving_bps`] instead.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub saving_quote: Option<Decimal>,
     /// Lump slippage minus combined tranche slippage, in bps of the arrival best price; `None` when either filled
     /// nothing.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub saving_bps: Option<Decimal>,
 }
 
@@ -517,13 +517,13 @@ pub enum Limit {
 #[serde(rename_all = "camelCase")]
 pub struct MaxOrder {
     /// The largest quantity on the `step` grid within budget; 0 when even one step is over it.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::text::decimal")]
     pub quantity: Decimal,
     /// The quantity grid searched.
     pub step: Quantity,
     /// The worst average price the budget allows, `reference × (1 + side × budget / 10,000)`; `None` when the side
     /// is empty.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::text::decimal_option")]
     pub limit_price: Option<Decimal>,
     /// What one more step would break.
     pub limited_by: Limit,
