@@ -574,26 +574,27 @@ fn from_tranches(tranches: &[Tranche], spec: &LadderSpec, side: Side, instrument
     let mut first: Option<(TrancheSizing, usize)> = None;
     let mut levels = Vec::with_capacity(tranches.len());
     for (i, tranche) in tranches.iter().enumerate() {
-        let field = format!("tranches[{i}]");
+        // Named only on failure: no text per tranche otherwise.
+        let field = || format!("tranches[{i}]");
         let (sizing, weight) = match (tranche.share, tranche.quantity) {
             (Some(share), None) => (TrancheSizing::Share, share.get()),
             (None, Some(quantity)) => (TrancheSizing::Quantity, quantity.get()),
-            (Some(_), Some(_)) => return Err(Error::invalid(field, "give either share or quantity, not both")),
+            (Some(_), Some(_)) => return Err(Error::invalid(field(), "give either share or quantity, not both")),
             (None, None) => {
-                return Err(Error::invalid(field, "needs a share (percent of the total) or a quantity"));
+                return Err(Error::invalid(field(), "needs a share (percent of the total) or a quantity"));
             }
         };
         match first {
             None => first = Some((sizing, i)),
             Some((expected, at)) if expected != sizing => {
                 return Err(Error::invalid(
-                    format!("{field}.{}", sizing.field()),
+                    format!("{}.{}", field(), sizing.field()),
                     format!("every tranche must be sized the same way; tranches[{at}] gives a {}", expected.field()),
                 ));
             }
             Some(_) => {}
         }
-        let price = tick_price(tranche.price.get(), instrument, &format!("{field}.price"))?;
+        let price = tick_price(tranche.price.get(), instrument, "").map_err(|e| e.within(&format!("{}.price", field())))?;
         levels.push(Level { price, weight, leverage: tranche.leverage, time: None });
     }
     match first.map(|(sizing, _)| sizing) {
@@ -739,11 +740,12 @@ pub(crate) fn size(
         .iter()
         .enumerate()
         .map(|(i, level)| {
-            let field = format!("rungs[{i}].quantity");
-            match sizing {
-                Sizing::Quantities => on_grid(level.weight, step, Round::Down, &field),
-                Sizing::Total(_) => split(split_total, level.weight, split_sum, step, &field),
-            }
+            // The field is named only on failure (`within` fills the empty name): no text per rung otherwise.
+            let quantity = match sizing {
+                Sizing::Quantities => on_grid(level.weight, step, Round::Down, ""),
+                Sizing::Total(_) => split(split_total, level.weight, split_sum, step, ""),
+            };
+            quantity.map_err(|e| e.within(&format!("rungs[{i}].quantity")))
         })
         .collect::<Result<Vec<_>>>()?;
     keep_within(&mut quantities, &costs, step, requested.get(), limit)?;

@@ -35,6 +35,7 @@ use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingR
 use crate::position::Accumulated;
 use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
+use crate::text::decimal_text;
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec};
 use crate::time::UtcTime;
 use crate::valuation::{out, Margining, Valuation};
@@ -556,7 +557,7 @@ impl<'a> Walk<'a> {
             out.push(Warning::on_tranche(
                 i,
                 WarningKind::ThinMarginBuffer,
-                format!("after tranche {n} the margin used exceeds the account equity by {}", row.free_margin.abs()),
+                format!("after tranche {n} the margin used exceeds the account equity by {}", decimal_text(row.free_margin.abs())),
             ));
         }
         // MEXC's risk limits are counted in position size, the others' tiers in notional.
@@ -572,7 +573,7 @@ impl<'a> Walk<'a> {
                     format!(
                         "tranche {n} uses {}x but {what} {} is in tier {}, which allows at most {}x",
                         row.leverage,
-                        measure,
+                        decimal_text(measure),
                         tier_index.saturating_add(1),
                         tier.max_leverage
                     ),
@@ -584,7 +585,11 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::RiskAboveBudget,
-                    format!("after tranche {n} the loss at the stop, {loss}, is above the risk budget of {}", out_text(budget)),
+                    format!(
+                        "after tranche {n} the loss at the stop, {}, is above the risk budget of {}",
+                        decimal_text(loss),
+                        decimal_text(crate::valuation::out(budget))
+                    ),
                 ));
             }
         }
@@ -592,6 +597,4 @@ impl<'a> Walk<'a> {
     }
 }
 
-fn out_text(value: Decimal) -> String {
-    out(value).to_string()
-}
+
