@@ -30,17 +30,28 @@ build_widget() {
     --enable-mutable-globals -o "$out/scale-plan-engine_bg.wasm" "$out/scale-plan-engine_bg.wasm"
 }
 
-# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools) and the widget
-# (target/widget, also copied into dist/widget with the article and embed pages), then the single-file build
-# (dist/scaleplan.html) and the service worker with this build's file list (scripts/offline.mjs, last: it lists
-# what is in dist/).
+# Release build of the app into dist/ (Trunk runs wasm-bindgen and wasm-opt; never downloads tools), its glue's
+# innerHTML put through the Trusted Types policy (scripts/trusted-types.mjs), and the widget (target/widget, also
+# copied into dist/widget with the article and embed pages), then the single-file build (dist/scaleplan.html) and
+# the service worker with this build's file list (scripts/offline.mjs, last: it lists what is in dist/).
 build_app() {
   build_widget
   echo "==> building the app (release) into dist/"
   (cd "$ROOT" && with_wasm_env trunk build --release --offline)
+  node "$ROOT/scripts/trusted-types.mjs" "$ROOT/dist"
   node "$ROOT/scripts/widget.mjs" "$ROOT/dist"
   node "$ROOT/scripts/single-file.mjs" "$ROOT/dist"
   node "$ROOT/scripts/offline.mjs" "$ROOT/dist"
+}
+
+# The app with its test hooks (feature test-hooks, app/src/test_hooks.rs) into target/dist-test, for the crash
+# notice's browser test; never shipped. The dev profile (no LTO, no wasm-opt) takes a fraction of the release
+# build's time and has the same panic hook, notice and loader.
+build_test_app() {
+  echo "==> building the app with its test hooks (dev profile) into target/dist-test"
+  (cd "$ROOT" && with_wasm_env trunk build --offline --features test-hooks --dist "$ROOT/target/dist-test")
+  node "$ROOT/scripts/trusted-types.mjs" "$ROOT/target/dist-test"
+  node "$ROOT/scripts/offline.mjs" "$ROOT/target/dist-test"
 }
 
 # Release build of the npm package into target/npm/scaleplan (wasm-pack with the tools already installed).

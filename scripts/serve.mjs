@@ -20,12 +20,22 @@ const TYPES = {
 };
 
 /**
- * The policy every page is served with: scripts and wasm only from the site's own files (no inline script, no
- * eval; 'wasm-unsafe-eval' is what compiling WebAssembly needs), styles only from its own files, no plugins, no
- * <base>. The single-file build carries the same policy in a <meta> tag.
+ * Scripts and wasm only from the site's own files (no inline script, no eval; 'wasm-unsafe-eval' is what compiling
+ * WebAssembly needs), styles only from its own files, no plugins, no <base>.
  */
-export const CSP =
+export const STRICT =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
+
+/**
+ * The policy every page is served with: STRICT, and Trusted Types. Every HTML, script and script-URL sink takes
+ * only trusted values, made by the two policies the pages create (ARCHITECTURE.md, "Trusted Types"): scaleplan-html
+ * (Leptos's static templates, www/trusted-html.js) and scaleplan-sw (the service worker's URL, www/start.js). No
+ * other policy may be created, and there is no default policy to turn plain strings into trusted ones.
+ */
+export const CSP = `${STRICT}; require-trusted-types-for 'script'; trusted-types scaleplan-html scaleplan-sw`;
+
+/** The single file's policy (in a <meta> tag): it registers no service worker, so it allows one policy only. */
+export const SINGLE_FILE_CSP = `${STRICT}; require-trusted-types-for 'script'; trusted-types scaleplan-html`;
 
 /** Serves `dir` on `host:port` with `headers` added to every response; resolves to the listening server. */
 export function serve(dir, port = 8080, host = "127.0.0.1", headers = {}) {

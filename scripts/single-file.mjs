@@ -1,6 +1,7 @@
 // Writes the single-file build: `node scripts/single-file.mjs <dist dir>` → <dist>/scaleplan.html, the whole planner
 // (JS, wasm and CSS inside) that opens from file:// with no server, under the same strict Content-Security-Policy
-// as the site, given in a <meta> tag. Importable: writeSingleFile(dir).
+// as the site (Trusted Types too, less the service worker's policy), given in a <meta> tag. Importable:
+// writeSingleFile(dir).
 //
 // That policy refuses inline scripts and inline styles, so the file is its own script: it is an HTML document
 // and, read as a classic script, a JavaScript program (a polyglot). As HTML, a comment opens the file and another
@@ -14,7 +15,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CSP } from "./serve.mjs";
+import { SINGLE_FILE_CSP } from "./serve.mjs";
 
 /** Trunk's ES-module glue as declarations a classic script can hold. */
 export function classicGlue(module) {
@@ -67,7 +68,7 @@ ${classicGlue(readFileSync(join(dir, jsName), "utf8"))}
 
   const html = [
     "<!-- scaleplan, the whole planner in one file: open it in a browser, no server needed (scripts/single-file.mjs).",
-    `--><!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">` +
+    `--><!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${SINGLE_FILE_CSP}">` +
       `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">` +
       `<title>${title}</title><script defer src="#"></script></head><body><main id="scaleplan">` +
       `<noscript>scaleplan runs in your browser and needs JavaScript and WebAssembly.</noscript></main></body></html><!--`,

@@ -11,6 +11,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appFiles } from "./single-file.mjs";
+import { trustGlue } from "./trusted-types.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const WIDGET = join(ROOT, "target", "widget");
@@ -41,9 +42,11 @@ export function assembleWidget(dist) {
   const placeholder = 'const CSS = "__CSS__";';
   if (!source.includes(placeholder)) throw new Error(`www/widget/scale-plan.js has lost its line ${placeholder}`);
   writeFileSync(join(WIDGET, "scale-plan.js"), source.replace(placeholder, `const CSS = ${JSON.stringify(widgetCss())};`));
-  for (const f of engine) copyFileSync(join(ENGINE, f), join(WIDGET, f));
+  // Both glues set innerHTML through the Trusted Types policy scaleplan-html (scripts/trusted-types.mjs).
+  writeFileSync(join(WIDGET, engine[0]), trustGlue(readFileSync(join(ENGINE, engine[0]), "utf8")));
+  copyFileSync(join(ENGINE, engine[1]), join(WIDGET, engine[1]));
   const app = appFiles(dist);
-  copyFileSync(join(dist, app.js), join(WIDGET, "scaleplan-app.js"));
+  writeFileSync(join(WIDGET, "scaleplan-app.js"), trustGlue(readFileSync(join(dist, app.js), "utf8")));
   copyFileSync(join(dist, app.wasm), join(WIDGET, "scaleplan-app_bg.wasm"));
   for (const f of LEGAL) copyFileSync(join(ROOT, f), join(WIDGET, f));
 }

@@ -13,7 +13,20 @@ const glue = await import(new URL(tag.dataset.js, document.baseURI).href);
 await glue.default({ module_or_path: new URL(tag.dataset.wasm, document.baseURI) });
 glue.startApp();
 
-// Offline after one visit (www/sw.js); not from file://, where there are no service workers.
+// Offline after one visit (www/sw.js); not from file://, where there are no service workers. Under Trusted Types
+// register() takes only a TrustedScriptURL: the policy scaleplan-sw makes one of this worker's URL and of nothing else.
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
-  navigator.serviceWorker.register(new URL("sw.js", import.meta.url)).catch((e) => console.warn(`scaleplan works online only: ${e.message}`));
+  const worker = new URL("sw.js", import.meta.url).href;
+  const offline = (e) => console.warn(`scaleplan works online only: ${e.message}`);
+  try {
+    const policy = self.trustedTypes?.createPolicy("scaleplan-sw", {
+      createScriptURL(url) {
+        if (url !== worker) throw new TypeError(`scaleplan-sw makes a script URL of ${worker} only, not of ${url}`);
+        return url;
+      },
+    });
+    navigator.serviceWorker.register(policy ? policy.createScriptURL(worker) : worker).catch(offline);
+  } catch (e) {
+    offline(e);
+  }
 }

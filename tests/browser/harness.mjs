@@ -5,8 +5,10 @@ import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { serve } from "../../scripts/serve.mjs";
 
-// SCALEPLAN_DIST / SCALEPLAN_ARTIFACTS let several builds be tested side by side.
+// SCALEPLAN_DIST / SCALEPLAN_TEST_DIST / SCALEPLAN_ARTIFACTS let several builds be tested side by side.
 export const DIST = process.env.SCALEPLAN_DIST ?? new URL("../../dist/", import.meta.url).pathname;
+/** The app built with its test hooks (scripts/lib.sh build_test_app), never shipped. */
+export const TEST_DIST = process.env.SCALEPLAN_TEST_DIST ?? new URL("../../target/dist-test/", import.meta.url).pathname;
 export const ARTIFACTS = (process.env.SCALEPLAN_ARTIFACTS ?? new URL("../artifacts/", import.meta.url).pathname).replace(/\/?$/, "/");
 
 const ARGS = [
@@ -20,10 +22,10 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** Starts the static server (on a free port, under a subfolder-like path check) and the browser. */
-export async function start() {
+/** Starts the static server of `dir` (on a free port, under a subfolder-like path check) and the browser. */
+export async function start(dir = DIST) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await serve(DIST, 0);
+  const server = await serve(dir, 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -60,4 +62,34 @@ export async function watchedPage(env, options = {}) {
   });
   page.on("requestfailed", (r) => seen.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
   return { page, context, problems: () => seen };
+}
+
+/**
+ * Tries two ways of running script a page did not ship, both of which its policy must refuse: text put into a new
+ * <script> (Trusted Types: the assignment throws) and a module from a blob: URL (script-src allows only the site's
+ * files). Resolves to what happened; each refusal is also reported as a violation.
+ */
+export function tryForeignScript(page) {
+  return page.evaluate(async () => {
+    const script = document.createElement("script");
+    let assigned = "assigned";
+    try {
+      script.textContent = "window.inlineRan = true";
+    } catch (error) {
+      assigned = error.name;
+    }
+    document.head.append(script);
+    const url = URL.createObjectURL(new Blob(["window.blobRan = true"], { type: "text/javascript" }));
+    await import(url).catch(() => {});
+    return { assigned, inlineRan: window.inlineRan === true, blobRan: window.blobRan === true };
+  });
+}
+
+/** What the page reports of tryForeignScript's two refusals, as the listener above and as Chromium word them. */
+export const FOREIGN_SCRIPT_REFUSED = /require-trusted-types-for|'TrustedScript' assignment|script-src|^request failed: blob:.* csp$/;
+
+/** Waits (up to a second) until `problems()` holds something that matches each of `patterns`. */
+export async function reported(page, problems, ...patterns) {
+  for (let i = 0; i < 50 && !patterns.every((re) => problems().some((p) => re.test(p))); i++)
+    await page.evaluate(() => new Promise((ok) => setTimeout(ok, 20)));
 }

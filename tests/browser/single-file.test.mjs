@@ -4,8 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { start, watchedPage, DIST } from "./harness.mjs";
-import { CSP } from "../../scripts/serve.mjs";
+import { start, watchedPage, tryForeignScript, reported, FOREIGN_SCRIPT_REFUSED, DIST } from "./harness.mjs";
+import { SINGLE_FILE_CSP } from "../../scripts/serve.mjs";
 
 let env;
 before(async () => {
@@ -18,7 +18,7 @@ const column = (page, key) => page.locator(`.sp-table td[data-col="${key}"]`).al
 
 test("scaleplan.html works from file:// under the strict policy, with no server", async () => {
   assert.ok(existsSync(new URL(FILE)), "dist/scaleplan.html is built (scripts/lib.sh build_app)");
-  assert.ok(readFileSync(new URL(FILE), "utf8").includes(`content="${CSP}"`), "the file carries the site's policy");
+  assert.ok(readFileSync(new URL(FILE), "utf8").includes(`content="${SINGLE_FILE_CSP}"`), "the file carries the site's policy");
   // file:// URLs have the opaque origin "null": anything else requested would be another origin.
   const { page, context, problems } = await watchedPage({ ...env, origin: "null" });
   const requested = [];
@@ -35,16 +35,11 @@ test("scaleplan.html works from file:// under the strict policy, with no server"
   assert.equal(await page.getByLabel("Tranche 4 price").inputValue(), "60500", "the plan survives a reload");
   assert.deepEqual([...new Set(requested.map((u) => u.split("#")[0]))], [FILE], "the file loads only itself");
 
-  // The policy is in force: an inline script is refused.
-  const ran = await page.evaluate(() => {
-    const script = document.createElement("script");
-    script.textContent = "window.inlineRan = true";
-    document.head.append(script);
-    return window.inlineRan === true;
-  });
-  assert.equal(ran, false);
-  for (let i = 0; i < 50 && !problems().length; i++) await page.evaluate(() => new Promise((ok) => setTimeout(ok, 20)));
+  // The policy is in force: script the file did not ship is refused (by Trusted Types and by script-src).
+  assert.deepEqual(await tryForeignScript(page), { assigned: "TypeError", inlineRan: false, blobRan: false });
+  await reported(page, problems, /require-trusted-types-for/, /script-src/);
+  assert.ok(problems().some((p) => /require-trusted-types-for/.test(p)), problems().join("\n"));
   assert.ok(problems().some((p) => /script-src/.test(p)), problems().join("\n"));
-  assert.ok(problems().every((p) => /script-src/.test(p)), `only the refused inline script: ${problems().join("\n")}`);
+  assert.ok(problems().every((p) => FOREIGN_SCRIPT_REFUSED.test(p)), `only the refusals: ${problems().join("\n")}`);
   await context.close();
 });
