@@ -227,8 +227,8 @@ pub fn App() -> impl IntoView {
             <header class="sp-header">
                 <h1>"scaleplan"</h1>
                 <p class="sp-lede">"Plan every tranche before the market moves: average entry, breakeven, margin, leverage and liquidation after each fill, exact to the last digit."</p>
+                <plans::PlansBar />
             </header>
-            <plans::PlansBar />
             <share::Share />
             // The cockpit: inputs and results side by side on a wide screen (the results stay in view while the
             // inputs scroll); on a phone the summary first, then the inputs, then the table (www/style.css).

@@ -434,8 +434,8 @@ fn status_text(status: &Status) -> Option<String> {
     }
 }
 
-/// The "Plans" control: the plan open and its last change, New plan, and a list of every plan (open, rename,
-/// duplicate, delete with Undo) with the library's export and import; the notice of the last change, the storage
+/// The "Plans" control, beside the page's title: the plan open and its last change, and under it (folded) every
+/// plan (open, rename, duplicate, delete with Undo), New plan, and the library's export and import; the notice of the last change, the storage
 /// status when it is not fine, and stored data that could not be read, with its download. Renders nothing in a
 /// widget.
 #[component]
@@ -466,7 +466,6 @@ pub fn PlansBar() -> impl IntoView {
                     <strong>{move || current.get().map(|c| c.name).unwrap_or_default()}</strong>
                     {move || current.get().map(|c| view! { <Changed summary=c /> })}
                 </span>
-                <button type="button" on:click=move |_| plans.new_plan()>"New plan"</button>
             </div>
             <div id="sp-plans-panel" class="sp-plans-panel" hidden=move || !expanded.get()>
                 <ul class="sp-plans-list" aria-label="Your plans">
@@ -475,6 +474,7 @@ pub fn PlansBar() -> impl IntoView {
                     </For>
                 </ul>
                 <div class="sp-actions">
+                    <button type="button" on:click=move |_| plans.new_plan()>"New plan"</button>
                     <button type="button" on:click=move |_| plans.export()>"Export library"</button>
                     <label class="sp-file">
                         <span>"Import a library (JSON)"</span>
