@@ -422,12 +422,11 @@ impl<S: Store> Library<S> {
                 },
             }
         }
-        if !had_index {
-            self.migrate(now)?;
-            if !self.entries.is_empty() {
-                self.write_index();
-            }
-        } else if stale {
+        // Every load, not only the first: a tab of an earlier build still open may have written its draft since.
+        let before = self.entries.len();
+        self.migrate(now)?;
+        let migrated = self.entries.len() != before;
+        if (!had_index && !self.entries.is_empty()) || (had_index && stale && !migrated) {
             self.write_index();
         }
         Ok(())
@@ -1376,6 +1375,16 @@ mod tests {
         assert!(!items.contains_key(LEGACY_DRAFT_KEY) && !items.contains_key(LEGACY_VALID_KEY));
         // Once: the next load finds the library and does not add the plan again.
         assert_eq!(open(&store, "b").len(), 1);
+        // A draft an earlier build's tab wrote since is moved in too; a damaged one is told on every load.
+        store.set(LEGACY_DRAFT_KEY, &guide().to_string()).unwrap();
+        assert_eq!(open(&store, "c").len(), 2);
+        store.set(LEGACY_DRAFT_KEY, "{\"version\": 1,").unwrap();
+        for tab in ["d", "e"] {
+            let library = open(&store, tab);
+            assert_eq!(library.len(), 2);
+            assert_eq!(library.damaged().iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [LEGACY_DRAFT_KEY]);
+        }
+        assert_eq!(store.items()[LEGACY_DRAFT_KEY], "{\"version\": 1,");
     }
 
     #[test]

@@ -564,13 +564,14 @@ fn PlanItem(
             Err(e) => problem.set(Some(e)),
         }
     };
-    let start_rename = move |_| {
-        renaming.set(true);
-        input.on_load(|input| {
+    let start_rename = move |_| renaming.set(true);
+    // The name field takes the focus, its text selected, each time it appears.
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
             let _ = input.focus();
             input.select();
-        });
-    };
+        }
+    });
     let label = name.clone();
     let open_label = format!("Open {name}");
     let rename_label = format!("Rename {name}");
