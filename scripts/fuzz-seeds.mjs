@@ -33,6 +33,10 @@ const add = (target, ...texts) => {
 // Plans: the guide's examples and the replay test plans.
 const plans = [...files("crates/scaleplan/data/examples", ".json"), ...files("tests/data/replay", ".json")];
 for (const p of plans) add("plan", read(p));
+// The JSON reader on its own: the plans, and JSON's corners (escapes, surrogates, numbers, nesting).
+for (const p of plans) add("json", read(p));
+add("json", '["\\u00e9\\ud83d\\ude00\\n\\"", -0, 1.5e-7, 18446744073709551616, -9223372036854775809, true, null, {}]');
+add("json", "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]");
 
 // Share links: each plan as the app writes it (compact JSON, raw DEFLATE, base64url), with and without `#`.
 for (const p of plans) {
@@ -134,6 +138,7 @@ const calculatorWords = ["model", "contract", "linear", "inverse", "quantity", "
   "notionalCap", "maxLeverage"].map((w) => `"${w}"`);
 const dicts = {
   plan,
+  json: [...plan, "\\u", "\\ud800", "\\udc00", "1e", "-0", ".5", "[", "]", "{", "}", ",", ":"],
   share_link: ["p1.", "#p1.", "A", "_", "-", "="],
   candles: [...json, ...candleWords.map((w) => `"${w}"`), ...candleWords],
   depth: [...json, ...depthWords.map((w) => `"${w}"`)],

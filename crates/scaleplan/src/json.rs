@@ -348,6 +348,10 @@ impl<'de> Reader<'de> {
         }
         self.bump(at);
         let literal = self.text.get(start..self.pos).unwrap_or_default();
+        if integer && literal == "-0" {
+            // serde_json keeps the sign of a negative zero by reading it as a float.
+            return Ok(Number::Float(-0.0));
+        }
         if integer {
             if let Ok(value) = literal.parse::<u64>() {
                 return Ok(Number::Unsigned(value));
@@ -754,11 +758,14 @@ mod tests {
             "{}",
             " \"x\" ",
             "[[[]]]",
+            "[-0, -0.0, 1.5e-7, 18446744073709551616, -9223372036854775809, 0e0]",
         ];
         for text in texts {
             let ours: serde_json::Value = from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             let theirs: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(ours, theirs, "{text}");
+            // Found by the json fuzz target: serde_json reads -0 as the float -0.0, keeping its sign.
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{text}");
         }
     }
 
