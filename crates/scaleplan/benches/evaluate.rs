@@ -1,5 +1,6 @@
 //! Criterion benchmarks of plan evaluation: generated ladders of 10, 100 and 1,000 tranches on the Binance BTCUSDT
-//! preset, isolated 10x with a stop and a risk budget (every column and warning of every row is computed).
+//! preset, isolated 10x with a stop and a risk budget (every column and warning of every row is computed); and
+//! writing each report as JSON text, the npm package's half of the crossing into JavaScript.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use scaleplan::{evaluate_plan, Plan};
@@ -30,5 +31,18 @@ fn evaluate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, evaluate);
+/// A report written as JSON text, as the npm package hands it to JavaScript (every figure of every row and every
+/// warning as a string).
+fn report_to_json(c: &mut Criterion) {
+    let mut group = c.benchmark_group("report_to_json");
+    for count in [10, 100, 1000] {
+        let report = evaluate_plan(&plan(count)).expect("evaluates");
+        group.bench_with_input(BenchmarkId::from_parameter(count), &report, |b, report| {
+            b.iter(|| serde_json::to_string(black_box(report)).expect("writes"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, evaluate, report_to_json);
 criterion_main!(benches);
