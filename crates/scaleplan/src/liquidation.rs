@@ -440,18 +440,25 @@ impl Liquidation {
 /// deducted from, or a wallet that does not cover the maintenance margin at the entry price (the position would be
 /// liquidated as it opens). [`Error::Overflow`] when the numbers leave the decimal range.
 pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
-    liquidation_with(config, config.maintenance.schedule())
+    liquidation_with(config, config.maintenance.schedule(), None)
 }
 
-/// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread).
-pub(crate) fn liquidation_with(config: &LiquidationConfig, maintenance: Schedule<'_>) -> Result<Liquidation> {
+/// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread), and
+/// optionally the entry's value as the fills add it up (`Σ qᵢ·pᵢ` linear, `Σ qᵢ·CS/pᵢ` inverse): the notional at
+/// the entry exactly, where `q·E` from the 28-digit average entry carries a rounding residue and makes every
+/// step of the walk compute on long numbers.
+pub(crate) fn liquidation_with(
+    config: &LiquidationConfig,
+    maintenance: Schedule<'_>,
+    entry_value: Option<Decimal>,
+) -> Result<Liquidation> {
     check_others(config)?;
     check_resting(config)?;
     check_fee(config, maintenance)?;
     if let Schedule::Tiers(tiers) = maintenance {
         check_tiers(tiers)?;
     }
-    let frame = Frame::new(config)?;
+    let frame = Frame::new(config, entry_value)?;
     let resting = config.resting;
     let available = (calc(config.wallet.get()) - config.others.maintenance_margin + config.others.unrealized_pnl
         - resting.margin
@@ -539,7 +546,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(config: &LiquidationConfig) -> Result<Self> {
+    fn new(config: &LiquidationConfig, entry_value: Option<Decimal>) -> Result<Self> {
         let quantity = config.quantity.get();
         let entry = config.entry.get();
         let side = config.side.sign();
@@ -547,7 +554,10 @@ impl Frame {
         match config.contract {
             ContractKind::Linear => Ok(Self {
                 size: quantity,
-                entry_notional: (calc(quantity) * entry).get("entryNotional")?,
+                entry_notional: match entry_value {
+                    Some(value) => value,
+                    None => (calc(quantity) * entry).get("entryNotional")?,
+                },
                 offset,
                 lean: side,
                 inverse: false,
@@ -556,7 +566,10 @@ impl Frame {
                 let size = (calc(quantity) * contract_size.get()).get("entryNotional")?;
                 Ok(Self {
                     size,
-                    entry_notional: (calc(size) / entry).get("entryNotional")?,
+                    entry_notional: match entry_value {
+                        Some(value) => value,
+                        None => (calc(size) / entry).get("entryNotional")?,
+                    },
                     offset,
                     lean: config.side.opposite().sign(),
                     inverse: true,

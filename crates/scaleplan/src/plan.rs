@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::check_margining;
 pub use crate::account::{Account, Funding};
 use crate::error::{Error, Result};
-use crate::instrument::Instrument;
+use crate::instrument::{ContractKind, Instrument};
 use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Rung, Total};
 use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
 use crate::position::Accumulated;
@@ -402,15 +402,21 @@ impl<'a> Walk<'a> {
 
         let cum = self.position.quantity();
         let entry = self.position.average()?;
+        // The position's value at its entry, exact from the fills: every figure below that needs `q·E` takes it,
+        // rather than multiplying out the 28-digit average again.
+        let entry_value = self.position.entry_value()?;
         let wallet = plan.account.wallet.get();
         let (notional, funding, upnl, mark_value) = match entry {
             Some(e) => (
-                v.notional(cum, e).get("notional")?,
+                match plan.instrument.contract {
+                    ContractKind::Linear => entry_value,
+                    ContractKind::Inverse { .. } => v.notional(cum, e).get("notional")?,
+                },
                 match plan.funding {
-                    Some(f) => (v.value(cum, e) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?,
+                    Some(f) => (calc(entry_value) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?,
                     None => Decimal::ZERO,
                 },
-                v.pnl(cum, e, p).get("unrealizedPnl")?,
+                v.pnl_from_value(cum, entry_value, p).get("unrealizedPnl")?,
                 v.value(cum, p).get("value")?,
             ),
             None => (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO),
@@ -449,11 +455,11 @@ impl<'a> Walk<'a> {
         let Some(e) = entry else { return Ok(row) };
         row.average_entry = Some(Price::new("averageEntry", round_dp(e, OUTPUT_DECIMALS, Round::Nearest))?);
         row.breakeven = v
-            .breakeven(cum, e, costs, self.exit_fee)?
+            .breakeven_from_value(cum, entry_value, costs, self.exit_fee)?
             .map(|b| Price::new("breakeven", round_dp(b, OUTPUT_DECIMALS, plan.side.conservative_liquidation())))
             .transpose()?;
 
-        let liq = self.liquidation(cum, e)?;
+        let liq = self.liquidation(cum, e, entry_value)?;
         if let Some(liq) = &liq {
             row.liquidation_price = liq.liquidation_price();
             row.bankruptcy_price = liq.bankruptcy_price();
@@ -469,7 +475,8 @@ impl<'a> Walk<'a> {
                 row.liquidation_beyond_stop =
                     Some(out(((calc(s) - lp.get()) * sign / s).get("liquidationBeyondStop")?));
             }
-            let loss = (-v.pnl(cum, e, s) + costs + (v.value(cum, s) * self.exit_fee)).get("lossAtStop")?;
+            let loss =
+                (-v.pnl_from_value(cum, entry_value, s) + costs + (v.value(cum, s) * self.exit_fee)).get("lossAtStop")?;
             row.loss_at_stop = Some(out(loss));
             if wallet > Decimal::ZERO {
                 row.loss_at_stop_percent =
@@ -505,14 +512,14 @@ impl<'a> Walk<'a> {
     }
 
     /// The liquidation of `quantity` at `entry`; `None` when the margin is below maintenance at the entry itself.
-    fn liquidation(&self, quantity: Decimal, entry: Decimal) -> Result<Option<Liquidation>> {
+    fn liquidation(&self, quantity: Decimal, entry: Decimal, entry_value: Decimal) -> Result<Option<Liquidation>> {
         let plan = self.plan;
         let wallet = match plan.margin_mode {
             MarginMode::Isolated => self.margin,
             MarginMode::Cross => (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
         };
         let resting = self.resting.map_or(RestingOrders::default(), |(_, resting)| resting);
-        margining(plan).liquidation_resting(quantity, entry, wallet, resting)
+        margining(plan).liquidation_resting(quantity, entry, Some(entry_value), wallet, resting)
     }
 
     /// The warnings a row raises.

@@ -84,6 +84,15 @@ impl Accumulated {
         self.quantity
     }
 
+    /// What the position cost, in the margin currency: `Σ qᵢ·pᵢ` (linear) or `CS·Σ qᵢ/pᵢ` (inverse), the value of
+    /// the quantity at the average entry without the average's rounding.
+    pub(crate) fn entry_value(&self) -> Result<Decimal> {
+        match self.contract {
+            ContractKind::Linear => Ok(self.weighted),
+            ContractKind::Inverse { contract_size } => (calc(self.weighted) * contract_size.get()).get("averageEntry"),
+        }
+    }
+
     /// The exact average entry, `None` while nothing is held.
     pub(crate) fn average(&self) -> Result<Option<Decimal>> {
         if self.quantity.is_zero() {

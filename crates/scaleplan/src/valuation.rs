@@ -46,6 +46,20 @@ impl Valuation {
         }
     }
 
+    /// PnL of `quantity` held at an entry worth `entry_value` ([`Valuation::value`] at the entry, exact as the
+    /// fills add it up), closed at `exit`: linear `side·(q·P − V_E)`; inverse `side·(V_E − q·CS/P)`.
+    ///
+    /// The same PnL as [`Valuation::pnl`] from the average entry, without the average's 28-digit quotient: the plan's
+    /// walk keeps `Σ qᵢ·pᵢ` (or `Σ qᵢ·CS/pᵢ`) and so computes on short exact numbers.
+    pub(crate) fn pnl_from_value(self, quantity: Decimal, entry_value: Decimal, exit: Decimal) -> Calc {
+        let at_exit = self.value(quantity, exit);
+        let sign = self.side.sign();
+        match self.contract {
+            ContractKind::Linear => (at_exit - entry_value) * sign,
+            ContractKind::Inverse { .. } => (calc(entry_value) - at_exit) * sign,
+        }
+    }
+
     /// USD or quote notional of `quantity` at `price`: linear `q·P`; inverse `q·CS` (price-independent).
     pub(crate) fn notional(self, quantity: Decimal, price: Decimal) -> Calc {
         self.contract.notional(quantity, price)
@@ -62,17 +76,28 @@ impl Valuation {
         costs: Decimal,
         exit_fee: Decimal,
     ) -> Result<Option<Decimal>> {
+        let entry_value = self.value(quantity, entry).get("breakeven")?;
+        self.breakeven_from_value(quantity, entry_value, costs, exit_fee)
+    }
+
+    /// [`Valuation::breakeven`] of a position whose entry is worth `entry_value` (`q·E` linear, `q·CS/E` inverse).
+    pub(crate) fn breakeven_from_value(
+        self,
+        quantity: Decimal,
+        entry_value: Decimal,
+        costs: Decimal,
+        exit_fee: Decimal,
+    ) -> Result<Option<Decimal>> {
         let context = "breakeven";
         let one = Decimal::ONE;
         let (numerator, denominator) = match (self.contract, self.side) {
-            (ContractKind::Linear, Side::Long) => (calc(quantity) * entry + costs, (calc(one) - exit_fee) * quantity),
-            (ContractKind::Linear, Side::Short) => (calc(quantity) * entry - costs, (calc(one) + exit_fee) * quantity),
+            (ContractKind::Linear, Side::Long) => (calc(entry_value) + costs, (calc(one) - exit_fee) * quantity),
+            (ContractKind::Linear, Side::Short) => (calc(entry_value) - costs, (calc(one) + exit_fee) * quantity),
             (ContractKind::Inverse { contract_size }, side) => {
                 let face = (calc(quantity) * contract_size.get()).get(context)?;
-                let coins = (calc(face) / entry).get(context)?;
                 match side {
-                    Side::Long => ((calc(one) + exit_fee) * face, calc(coins) - costs),
-                    Side::Short => ((calc(one) - exit_fee) * face, calc(coins) + costs),
+                    Side::Long => ((calc(one) + exit_fee) * face, calc(entry_value) - costs),
+                    Side::Short => ((calc(one) - exit_fee) * face, calc(entry_value) + costs),
                 }
             }
         };
@@ -103,14 +128,16 @@ impl Margining<'_> {
         entry: Decimal,
         wallet: Decimal,
     ) -> Result<Option<Liquidation>> {
-        self.liquidation_resting(quantity, entry, wallet, RestingOrders::default())
+        self.liquidation_resting(quantity, entry, None, wallet, RestingOrders::default())
     }
 
-    /// [`Margining::liquidation`] with orders still resting that the exchange counts against the cross wallet.
+    /// [`Margining::liquidation`] with orders still resting that the exchange counts against the cross wallet, and
+    /// the entry's exact value when the caller has it (`Σ qᵢ·pᵢ`, see [`liquidation_with`]).
     pub(crate) fn liquidation_resting(
         &self,
         quantity: Decimal,
         entry: Decimal,
+        entry_value: Option<Decimal>,
         wallet: Decimal,
         resting: RestingOrders,
     ) -> Result<Option<Liquidation>> {
@@ -136,7 +163,7 @@ impl Margining<'_> {
             taker_fee: self.model.reserves_closing_fee(self.mode).then_some(self.instrument.taker_fee),
             tick_size: Price::new("tickSize", self.instrument.tick_size.get()).ok(),
         };
-        match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers)) {
+        match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers), entry_value) {
             Ok(l) => Ok(Some(l)),
             Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
             Err(e) => Err(e),
