@@ -32,7 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Tier};
 use crate::num::{
-    calc, round_dp, round_to_step, Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Round, Side,
+    calc, divide_to_step, round_dp, round_to_step, Calc, Leverage, MarginRate, NonNegative, Price, Quantity, Rate, Round,
+    Side,
 };
 
 /// Decimal places of a returned price when no tick size is given.
@@ -40,6 +41,9 @@ pub const PRICE_DECIMALS: u32 = 8;
 
 /// Decimal places an inverse contract's price is settled at before it is rounded to the tick.
 const INVERSE_SETTLE_DECIMALS: u32 = 16;
+
+/// One unit in the last of [`PRICE_DECIMALS`] places: the grid of a price when no tick size is given.
+const PRICE_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, PRICE_DECIMALS);
 
 /// Whose liquidation formula to apply. Each exchange publishes its own; they differ in where the maintenance
 /// margin is measured, where the tier is looked up and whether a closing fee is reserved.
@@ -495,7 +499,7 @@ pub(crate) fn liquidation_with(
         },
         (_, Measure::OnEntryValue, _) => {
             let notional = frame.entry_value_root(available, entry_tier)?;
-            (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
+            (frame.price(Fraction::whole(notional), config, "liquidationPrice")?, Some(entry_tier))
         }
         (_, Measure::AtLiquidation, _) => {
             let notional = frame.root(available, entry_tier.rate.get(), entry_tier.amount.get(), fee)?;
@@ -507,7 +511,7 @@ pub(crate) fn liquidation_with(
         .get("bankruptcyPrice")?;
     let bankruptcy_notional =
         (calc(frame.entry_notional) - calc(frame.lean) * bankrupt_equity).get("bankruptcyPrice")?;
-    let bankruptcy_price = frame.price(bankruptcy_notional, config, "bankruptcyPrice")?;
+    let bankruptcy_price = frame.price(Fraction::whole(bankruptcy_notional), config, "bankruptcyPrice")?;
 
     Ok(Liquidation {
         liquidation_price,
@@ -529,6 +533,45 @@ struct Applied {
 impl Applied {
     fn from_tier(index: usize, tier: &Tier) -> Self {
         Self { index: Some(index), rate: tier.maintenance_margin_rate, amount: tier.maintenance_amount }
+    }
+}
+
+/// A notional as the fraction `num / den` (`den > 0`): a root of the liquidation equation is one division, and
+/// keeping it undivided lets the walk compare it with tier bounds exactly and the price be rounded to the tick
+/// from the exact value in one integer division ([`divide_to_step`]), instead of dividing to 28 digits, dividing
+/// that by the size to 28 digits again, and rounding the result.
+#[derive(Debug, Clone, Copy)]
+struct Fraction {
+    num: Decimal,
+    den: Decimal,
+}
+
+impl Fraction {
+    fn whole(value: Decimal) -> Self {
+        Self { num: value, den: Decimal::ONE }
+    }
+
+    /// `num / den` for any nonzero `den`.
+    fn new(num: Decimal, den: Decimal) -> Result<Self> {
+        if den.is_zero() {
+            return Err(Error::overflow("liquidationPrice"));
+        }
+        if den < Decimal::ZERO {
+            Ok(Self { num: (-calc(num)).get("liquidationPrice")?, den: (-calc(den)).get("liquidationPrice")? })
+        } else {
+            Ok(Self { num, den })
+        }
+    }
+
+    /// The notional as a decimal (28 significant digits).
+    fn value(self) -> Calc {
+        calc(self.num) / self.den
+    }
+
+    /// Whether the fraction is at least `bound` (`at_least`) or above it, exactly.
+    fn beyond(self, bound: Decimal, at_least: bool) -> Result<bool> {
+        let scaled = (calc(bound) * self.den).get("liquidationPrice")?;
+        Ok(if at_least { self.num >= scaled } else { self.num > scaled })
     }
 }
 
@@ -593,10 +636,10 @@ impl Frame {
 
     /// The notional where equity meets maintenance measured there:
     /// `(WB − lean·N_E + cum − offset·(MMR + fee)) / (MMR + fee − lean)`.
-    fn root(&self, available: Decimal, rate: Decimal, amount: Decimal, fee: Decimal) -> Result<Decimal> {
+    fn root(&self, available: Decimal, rate: Decimal, amount: Decimal, fee: Decimal) -> Result<Fraction> {
         let rate = (calc(rate) + fee).get("liquidationPrice")?;
         let numerator = calc(available) - calc(self.lean) * self.entry_notional + amount - calc(self.offset) * rate;
-        (numerator / (calc(rate) - self.lean)).get("liquidationPrice")
+        Fraction::new(numerator.get("liquidationPrice")?, (calc(rate) - self.lean).get("liquidationPrice")?)
     }
 
     /// Bybit's root, maintenance fixed at the entry value: `N_E − lean·(WB − MM_E)`.
@@ -656,7 +699,7 @@ impl Frame {
     /// margin this is the one self-consistent tier; when a tier's amount leaves a jump (WEEX's and MEXC's tiers have
     /// no amounts) and the surplus is already gone at the boundary, the boundary itself is where the position is
     /// liquidated. Tier bounds are compared with the position's notional plus the resting orders counted with it.
-    fn walk(&self, tiers: &[Tier], available: Decimal, fee: Decimal) -> Result<Option<(Decimal, Applied)>> {
+    fn walk(&self, tiers: &[Tier], available: Decimal, fee: Decimal) -> Result<Option<(Fraction, Applied)>> {
         let start = tier_index(tiers, self.measure(self.entry_notional)?);
         let last = tiers.len().saturating_sub(1);
         // Equity falls with notional when `lean` is +1 (a linear long losing as the price drops), so the walk
@@ -675,7 +718,7 @@ impl Frame {
             let rate = (calc(tier.maintenance_margin_rate.get()) + fee).get("liquidationPrice")?;
             let amount = tier.maintenance_amount.get();
             if self.surplus(available, rate, amount, boundary)? <= Decimal::ZERO {
-                return Ok(Some((boundary, applied)));
+                return Ok(Some((Fraction::whole(boundary), applied)));
             }
             let root = self.root(available, tier.maintenance_margin_rate.get(), amount, fee)?;
             if descending {
@@ -684,14 +727,14 @@ impl Frame {
                     return Ok(Some((root, applied)));
                 }
                 let floor = position_notional(tier.notional_floor.get())?;
-                if root >= floor {
+                if root.beyond(floor, true)? {
                     return Ok(Some((root, applied)));
                 }
                 boundary = floor;
             } else {
                 // Past the last tier's cap the last tier still applies.
                 match tier.notional_cap {
-                    Some(cap) if index < last && root > position_notional(cap.get())? => {
+                    Some(cap) if index < last && root.beyond(position_notional(cap.get())?, false)? => {
                         boundary = position_notional(cap.get())?;
                     }
                     _ => return Ok(Some((root, applied))),
@@ -702,10 +745,20 @@ impl Frame {
     }
 
     /// The price at `notional`, rounded toward the entry; `None` when the notional is not positive.
-    fn price(&self, notional: Decimal, config: &LiquidationConfig, field: &str) -> Result<Option<Price>> {
-        if notional <= Decimal::ZERO {
+    fn price(&self, notional: Fraction, config: &LiquidationConfig, field: &str) -> Result<Option<Price>> {
+        if notional.num <= Decimal::ZERO {
             return Ok(None);
         }
+        let how = config.side.conservative_liquidation();
+        if !self.inverse {
+            // `N / q` rounded to the grid straight from the fraction `num / (den·q)`.
+            let step = config.tick_size.map_or(PRICE_STEP, Price::get);
+            let fast = (calc(notional.den) * self.size).ok().and_then(|den| divide_to_step(notional.num, den, step, how));
+            if let Some(rounded) = fast.filter(|r| *r > Decimal::ZERO) {
+                return Price::new(field, rounded).map(Some);
+            }
+        }
+        let Some(notional) = notional.value().ok() else { return Ok(None) };
         // A quotient past the decimal range is a price no market reaches: an inverse short at 1x leaves a
         // liquidation notional that is only a rounding residue. That is "no liquidation price", not a failure.
         let Some(exact) = (if self.inverse { calc(self.size) / notional } else { calc(notional) / self.size }).ok()
@@ -716,7 +769,6 @@ impl Frame {
         // (77,190 comes out as 77,189.999…9). Settling it at 16 places first, far below any tick, keeps the
         // conservative rounding below from moving an exact price one tick.
         let exact = if self.inverse { round_dp(exact, INVERSE_SETTLE_DECIMALS, Round::Nearest) } else { exact };
-        let how = config.side.conservative_liquidation();
         let rounded = match config.tick_size {
             Some(tick) => round_to_step(exact, tick.get(), how, field)?,
             None => round_dp(exact, PRICE_DECIMALS, how),

@@ -283,6 +283,27 @@ fn round_to_step_exact(value: Decimal, step: Decimal, how: Round) -> Option<Deci
     Decimal::try_from_i128_with_scale(steps.checked_mul(step.mantissa())?, step.scale()).ok()
 }
 
+/// `numerator / denominator` rounded to a multiple of `step` as `how` says, from the exact fraction: one integer
+/// division, where dividing first would round the quotient to 28 digits and then round that again to the step.
+/// For `denominator > 0` and `step > 0`; `None` where an intermediate leaves `i128` or the result the decimal
+/// range (the caller then divides and rounds in two steps).
+pub(crate) fn divide_to_step(numerator: Decimal, denominator: Decimal, step: Decimal, how: Round) -> Option<Decimal> {
+    let (a, b, c) = (numerator.mantissa(), denominator.mantissa(), step.mantissa());
+    if b <= 0 || c <= 0 {
+        return None;
+    }
+    // n / (d·step) = a·10^(sd + ss − sn) / (b·c).
+    let exponent = i64::from(denominator.scale()) + i64::from(step.scale()) - i64::from(numerator.scale());
+    let shift = ten_to(u32::try_from(exponent.unsigned_abs()).ok()?)?;
+    let (a, bc) = if exponent >= 0 {
+        (a.checked_mul(shift)?, b.checked_mul(c)?)
+    } else {
+        (a, b.checked_mul(c)?.checked_mul(shift)?)
+    };
+    let steps = divide_rounded(a, bc, how)?;
+    Decimal::try_from_i128_with_scale(steps.checked_mul(c)?, step.scale()).ok().map(|d| d.normalize())
+}
+
 /// Parses user text as an exact decimal: plain digits, an optional sign and one decimal point.
 ///
 /// Refuses `1e5`, `1_000`, thousands separators and anything past 28 significant digits rather than rounding it.
@@ -516,6 +537,44 @@ mod tests {
             prop_assert!(same(mul(a, b), a.checked_mul(b)), "{} * {}", a, b);
             prop_assert!(same((-calc(a)).ok(), Decimal::ZERO.checked_sub(a)), "-{}", a);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        /// Rounding the exact fraction agrees with dividing and then rounding wherever the quotient is exact, and
+        /// otherwise lies within one step of it on the side `how` names.
+        #[test]
+        fn fraction_to_step_equals_divide_then_round(n in operand(), d in operand(), step in operand()) {
+            let nonzero = |x: Decimal| if x.is_zero() { Decimal::ONE } else { x.abs() };
+            let (d, step) = (nonzero(d), nonzero(step));
+            for how in [Round::Down, Round::Up, Round::Nearest] {
+                let Some(fast) = divide_to_step(n, d, step, how) else { continue };
+                let Some(q) = n.checked_div(d) else { continue };
+                let Ok(two_steps) = round_to_step(q, step, how, "x") else { continue };
+                // A quotient shorter than 28 digits is exact (rust_decimal stops when the remainder is zero).
+                // (A zero quotient of a nonzero numerator is an underflow, not exact.)
+                let exact = q.scale() < 27 && q.mantissa().abs() < 10_i128.pow(26) && (q.is_zero() == n.is_zero());
+                if exact {
+                    prop_assert_eq!(fast, two_steps, "{} / {} at {} {:?}", n, d, step, how);
+                } else {
+                    let gap = (fast - two_steps).abs();
+                    prop_assert!(gap <= step, "{} / {} at {} {:?}: {} vs {}", n, d, step, how, fast, two_steps);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fraction_to_step_rounds_the_exact_value() {
+        let f = |n: &str, d: &str, s: &str, how| divide_to_step(n.parse().unwrap(), d.parse().unwrap(), s.parse().unwrap(), how).map(|x| x.to_string());
+        // 1/3 at 0.01: 0.33 down, 0.34 up, 0.33 nearest; 2/3 nearest 0.67.
+        assert_eq!(f("1", "3", "0.01", Round::Down).as_deref(), Some("0.33"));
+        assert_eq!(f("1", "3", "0.01", Round::Up).as_deref(), Some("0.34"));
+        assert_eq!(f("2", "3", "0.01", Round::Nearest).as_deref(), Some("0.67"));
+        // Exactly on the grid: no step up.
+        assert_eq!(f("180000.3", "3", "0.1", Round::Up).as_deref(), Some("60000.1"));
+        assert_eq!(f("-1", "8", "0.25", Round::Nearest).as_deref(), Some("-0.25"));
+        assert_eq!(f("1", "0", "0.1", Round::Up), None);
     }
 
     proptest! {
