@@ -293,7 +293,10 @@ pub(crate) fn divide_to_step(numerator: Decimal, denominator: Decimal, step: Dec
         return None;
     }
     // n / (d·step) = a·10^(sd + ss − sn) / (b·c).
-    let exponent = i64::from(denominator.scale()) + i64::from(step.scale()) - i64::from(numerator.scale());
+    // Scales are at most 28: the sum and difference stay far inside i64.
+    let exponent = i64::from(denominator.scale())
+        .wrapping_add(i64::from(step.scale()))
+        .wrapping_sub(i64::from(numerator.scale()));
     let shift = ten_to(u32::try_from(exponent.unsigned_abs()).ok()?)?;
     let (a, bc) = if exponent >= 0 {
         (a.checked_mul(shift)?, b.checked_mul(c)?)
