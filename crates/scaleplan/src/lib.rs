@@ -12,6 +12,7 @@ pub mod instrument;
 pub mod json;
 pub mod ladder;
 pub mod liquidation;
+mod message;
 pub mod num;
 pub mod plan;
 pub mod position;

@@ -30,12 +30,12 @@ use crate::account::check_margining;
 pub use crate::account::{Account, Funding};
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
+use crate::message::message;
 use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Rung, Total};
 use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
 use crate::position::Accumulated;
 use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
-use crate::text::decimal_text;
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec};
 use crate::time::UtcTime;
 use crate::valuation::{out, Margining, Valuation};
@@ -536,7 +536,7 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::StopOnWrongSide,
-                    format!("tranche {n} fills at {} {side} the stop at {stop}: the stop would close it at once", row.price),
+                    message!("tranche ", n, " fills at ", row.price, " ", side, " the stop at ", stop, ": the stop would close it at once"),
                 ));
             }
             if let (Some(lp), Some(entry)) = (row.liquidation_price, row.average_entry) {
@@ -547,14 +547,15 @@ impl<'a> Walk<'a> {
                     out.push(Warning::on_tranche(
                         i,
                         WarningKind::LiquidationBeforeStop,
-                        format!("after tranche {n} the position is liquidated at {lp}, before the stop at {stop}"),
+                        message!("after tranche ", n, " the position is liquidated at ", lp, ", before the stop at ", stop),
                     ));
                 } else if risk > Decimal::ZERO && beyond < (calc(risk) * THIN_BUFFER_SHARE).get("stopDistance")? {
                     out.push(Warning::on_tranche(
                         i,
                         WarningKind::ThinMarginBuffer,
-                        format!(
-                            "after tranche {n} liquidation at {lp} is less than half the stop distance beyond the stop at {stop}"
+                        message!(
+                            "after tranche ", n, " liquidation at ", lp,
+                            " is less than half the stop distance beyond the stop at ", stop
                         ),
                     ));
                 }
@@ -564,7 +565,7 @@ impl<'a> Walk<'a> {
             out.push(Warning::on_tranche(
                 i,
                 WarningKind::ThinMarginBuffer,
-                format!("after tranche {n} the margin used exceeds the account equity by {}", decimal_text(row.free_margin.abs())),
+                message!("after tranche ", n, " the margin used exceeds the account equity by ", row.free_margin.abs()),
             ));
         }
         // MEXC's risk limits are counted in position size, the others' tiers in notional.
@@ -577,12 +578,9 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::LeverageAboveTierMax,
-                    format!(
-                        "tranche {n} uses {}x but {what} {} is in tier {}, which allows at most {}x",
-                        row.leverage,
-                        decimal_text(measure),
-                        tier_index.saturating_add(1),
-                        tier.max_leverage
+                    message!(
+                        "tranche ", n, " uses ", row.leverage, "x but ", what, " ", measure, " is in tier ",
+                        tier_index.saturating_add(1), ", which allows at most ", tier.max_leverage, "x"
                     ),
                 ));
             }
@@ -592,10 +590,9 @@ impl<'a> Walk<'a> {
                 out.push(Warning::on_tranche(
                     i,
                     WarningKind::RiskAboveBudget,
-                    format!(
-                        "after tranche {n} the loss at the stop, {}, is above the risk budget of {}",
-                        decimal_text(loss),
-                        decimal_text(crate::valuation::out(budget))
+                    message!(
+                        "after tranche ", n, " the loss at the stop, ", loss, ", is above the risk budget of ",
+                        crate::valuation::out(budget)
                     ),
                 ));
             }
