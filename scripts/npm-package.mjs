@@ -13,6 +13,12 @@ if (!version) throw new Error("no [workspace.package] version in Cargo.toml");
 // The licences, and NOTICE naming the crates compiled into the wasm (MIT and Apache-2.0 ask for their notices).
 const LEGAL = ["LICENSE-MIT", "LICENSE-APACHE", "NOTICE"];
 const files = readdirSync(dir).filter((f) => /^scaleplan(_bg)?\.(js|wasm|d\.ts)$|^scaleplan_bg\.wasm\.d\.ts$/.test(f));
+// wasm-bindgen's copies of the bindings' own JavaScript (js/report.js, which builds a plan report's rows).
+const under = (path) =>
+  readdirSync(join(dir, path), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? under(join(path, e.name)) : [join(path, e.name)],
+  );
+if (existsSync(join(dir, "snippets"))) files.push(...under("snippets"));
 // The widget: its element, its engine and, for view="full", the app's build; with its types. It comes from the
 // app's build (build_app), which the test command runs first; without it the package is the math API alone.
 const widgetDir = join(root, "target", "widget");

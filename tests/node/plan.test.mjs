@@ -117,3 +117,31 @@ test("evaluatePlan scales the guide's 5 ETH out 25/40/35 % with the stop at brea
   assert.ok(Number(steps[1].stop) > Number(report.exits.averageEntry), "the stop moved above the entry");
   assert.ok(Number(steps[1].worstCase) > 0, "once the stop is at breakeven the worst case is a gain");
 });
+
+test("rows cross packed and come out as the engine's TrancheRow, field for field and in its order", () => {
+  // js/report.js builds each row from its values alone; these are the keys of TrancheRow (scaleplan.d.ts) as serde
+  // writes them, `time` only on scheduled tranches.
+  const keys = ["index", "price", "quantity", "share", "leverage", "cumulativeQuantity", "averageEntry", "notional",
+    "feesPaid", "funding", "breakeven", "marginUsed", "effectiveLeverage", "freeMargin", "liquidationPrice",
+    "bankruptcyPrice", "tier", "liquidationDistance", "liquidationBeyondStop", "lossAtStop", "lossAtStopPercent", "r"];
+  const guide = example("guide-btc-ladder.json");
+  const scheduled = {
+    ...guide,
+    entries: { schedule: { start: "2024-05-01T00:00:00Z", interval: "4h", count: 3, total: { quantity: "1.5" },
+      path: [{ time: "2024-05-01T00:00:00Z", price: "65000" }, { time: "2024-05-02T00:00:00Z", price: "63000.5" }] } },
+  };
+  const ladder = api.evaluatePlan(guide);
+  for (const row of ladder.rows) assert.deepEqual(Object.keys(row), keys);
+  assert.deepEqual(ladder.rows.map((r) => r.index), [0, 1, 2, 3]);
+  assert.ok(ladder.rows.every((r) => Number.isInteger(r.tier)), "tiers are numbers");
+  const timed = api.evaluatePlan(scheduled);
+  assert.deepEqual(timed.rows.map((r) => r.time), ["2024-05-01T00:00:00Z", "2024-05-01T04:00:00Z", "2024-05-01T08:00:00Z"]);
+  for (const row of timed.rows) assert.deepEqual(Object.keys(row), ["index", "time", ...keys.slice(1)]);
+  // Absent figures are null, as in JSON: no stop, so no loss at the stop and no R.
+  const { stop, ...noStop } = guide;
+  assert.ok(stop);
+  const open = api.evaluatePlan(noStop);
+  assert.deepEqual([open.rows[0].lossAtStop, open.rows[0].r, open.rows[0].liquidationBeyondStop], [null, null, null]);
+  // The report around the rows keeps its keys and order.
+  assert.deepEqual(Object.keys(ladder), ["ladder", "rows", "warnings", "riskBudget"]);
+});

@@ -532,8 +532,12 @@ fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError
 /// As JSON text parsed by the engine's `JSON.parse`: one string crosses the boundary instead of a call into
 /// JavaScript for every field of every row, which made the crossing cost more than the math on large plans.
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("the result could not be read back as JSON"))
+    js_sys::JSON::parse(&to_json(value)?).map_err(|_| JsError::new("the result could not be read back as JSON"))
+}
+
+/// A core result as JSON text.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsError> {
+    serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// `[1].price` or `.price` after the argument's name, as the reader names fields `[1].price` / `price`.
@@ -582,9 +586,74 @@ pub fn liquidation_price(
 #[wasm_bindgen(js_name = evaluatePlan, unchecked_return_type = "PlanReport")]
 pub fn evaluate_plan(#[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue) -> Result<JsValue, JsError> {
     let plan: scaleplan::Plan = from_js("", plan)?;
-    let report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
-    to_js(&report)
+    let mut report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
+    // The rows cross packed (js/report.js); the rest of the report as JSON, its `rows` left empty for them.
+    let rows = std::mem::take(&mut report.rows);
+    Ok(plan_report(&to_json(&report)?, &pack_rows(&rows)))
 }
+
+#[wasm_bindgen(module = "/js/report.js")]
+extern "C" {
+    /// The report of `json` with the rows `packed` holds (see [`pack_rows`]), as JavaScript objects.
+    #[wasm_bindgen(js_name = planReport)]
+    fn plan_report(json: &str, packed: &str) -> JsValue;
+}
+
+/// The fields of a row in the order [`pack_rows`] writes them; js/report.js holds the same line and refuses rows
+/// packed in any other order.
+const ROW_FIELDS: &str = "index,time,price,quantity,share,leverage,cumulativeQuantity,averageEntry,notional,feesPaid,\
+    funding,breakeven,marginUsed,effectiveLeverage,freeMargin,liquidationPrice,bankruptcyPrice,tier,\
+    liquidationDistance,liquidationBeyondStop,lossAtStop,lossAtStopPercent,r";
+
+/// Tranche rows as their values alone: [`ROW_FIELDS`], then each row's 23 values, all separated by U+001F; a value
+/// is written as the report's JSON writes it (decimals by `decimal_text`), an absent one as nothing.
+fn pack_rows(rows: &[scaleplan::TrancheRow]) -> String {
+    use scaleplan::text::decimal_text;
+    let mut out = String::with_capacity(ROW_FIELDS.len().saturating_add(rows.len().saturating_mul(240)));
+    out.push_str(ROW_FIELDS);
+    let decimal = |out: &mut String, value: Option<scaleplan::Decimal>| {
+        out.push(SEPARATOR);
+        if let Some(value) = value {
+            out.push_str(decimal_text(value).as_str());
+        }
+    };
+    for row in rows {
+        out.push(SEPARATOR);
+        out.push_str(&row.index.to_string());
+        out.push(SEPARATOR);
+        if let Some(time) = row.time {
+            out.push_str(&time.to_string());
+        }
+        decimal(&mut out, Some(row.price.get()));
+        decimal(&mut out, Some(row.quantity.get()));
+        decimal(&mut out, Some(row.share));
+        decimal(&mut out, Some(row.leverage.get()));
+        decimal(&mut out, Some(row.cumulative_quantity.get()));
+        decimal(&mut out, row.average_entry.map(scaleplan::Price::get));
+        decimal(&mut out, Some(row.notional));
+        decimal(&mut out, Some(row.fees_paid));
+        decimal(&mut out, Some(row.funding));
+        decimal(&mut out, row.breakeven.map(scaleplan::Price::get));
+        decimal(&mut out, Some(row.margin_used));
+        decimal(&mut out, row.effective_leverage);
+        decimal(&mut out, Some(row.free_margin));
+        decimal(&mut out, row.liquidation_price.map(scaleplan::Price::get));
+        decimal(&mut out, row.bankruptcy_price.map(scaleplan::Price::get));
+        out.push(SEPARATOR);
+        if let Some(tier) = row.tier {
+            out.push_str(&tier.to_string());
+        }
+        decimal(&mut out, row.liquidation_distance);
+        decimal(&mut out, row.liquidation_beyond_stop);
+        decimal(&mut out, row.loss_at_stop);
+        decimal(&mut out, row.loss_at_stop_percent);
+        decimal(&mut out, row.r);
+    }
+    out
+}
+
+/// Separates the values of [`pack_rows`]; no decimal, time or index contains it.
+const SEPARATOR: char = '\u{1f}';
 
 /// Fits a plan to its stop and risk budget: the largest size, the highest leverage or the deepest last rung at
 /// which every tranche's liquidation stays beyond the stop by the buffer (and, for size and depth, the loss at the
