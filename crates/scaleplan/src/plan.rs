@@ -38,7 +38,7 @@ use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec};
 use crate::time::UtcTime;
-use crate::valuation::{out, Margining, Valuation};
+use crate::valuation::{out, out_ratio, Margining, Valuation};
 use crate::warning::{Warning, WarningKind};
 
 /// The plan file format this build reads and writes.
@@ -423,7 +423,7 @@ impl<'a> Walk<'a> {
         };
         let equity = (calc(wallet) - self.fees + upnl).get("equity")?;
         let effective_leverage =
-            if equity > Decimal::ZERO { Some((calc(mark_value) / equity).get("effectiveLeverage")?) } else { None };
+            if equity > Decimal::ZERO { Some(out_ratio(mark_value, equity, "effectiveLeverage")?) } else { None };
         let free_margin = (calc(equity) - self.margin).get("freeMargin")?;
         let costs = (calc(self.fees) + funding).get("breakeven")?;
 
@@ -441,7 +441,7 @@ impl<'a> Walk<'a> {
             funding: out(funding),
             breakeven: None,
             margin_used: out(self.margin),
-            effective_leverage: effective_leverage.map(out),
+            effective_leverage,
             free_margin: out(free_margin),
             liquidation_price: None,
             bankruptcy_price: None,
@@ -467,29 +467,31 @@ impl<'a> Walk<'a> {
         }
         let sign = plan.side.sign();
         if let Some(lp) = row.liquidation_price {
-            row.liquidation_distance = Some(out(((calc(p) - lp.get()) * sign / p).get("liquidationDistance")?));
+            let gap = ((calc(p) - lp.get()) * sign).get("liquidationDistance")?;
+            row.liquidation_distance = Some(out_ratio(gap, p, "liquidationDistance")?);
         }
         if let Some(stop) = plan.stop {
             let s = stop.get();
             if let Some(lp) = row.liquidation_price {
-                row.liquidation_beyond_stop =
-                    Some(out(((calc(s) - lp.get()) * sign / s).get("liquidationBeyondStop")?));
+                let gap = ((calc(s) - lp.get()) * sign).get("liquidationBeyondStop")?;
+                row.liquidation_beyond_stop = Some(out_ratio(gap, s, "liquidationBeyondStop")?);
             }
             let loss =
                 (-v.pnl_from_value(cum, entry_value, s) + costs + (v.value(cum, s) * self.exit_fee)).get("lossAtStop")?;
             row.loss_at_stop = Some(out(loss));
             if wallet > Decimal::ZERO {
-                row.loss_at_stop_percent =
-                    Some(out((calc(loss) * Decimal::ONE_HUNDRED / wallet).get("lossAtStopPercent")?));
+                let percent = (calc(loss) * Decimal::ONE_HUNDRED).get("lossAtStopPercent")?;
+                row.loss_at_stop_percent = Some(out_ratio(percent, wallet, "lossAtStopPercent")?);
             }
             if let Some(budget) = self.budget.filter(|b| *b > Decimal::ZERO) {
-                row.r = Some(out((calc(loss) / budget).get("r")?));
+                row.r = Some(out_ratio(loss, budget, "r")?);
             }
         }
         if liq.is_none() {
             // The wallet does not even cover the maintenance margin at the entry: liquidated as it opens.
             row.liquidation_price = Some(Price::new("liquidationPrice", e)?);
-            row.liquidation_distance = Some(out(((calc(p) - e) * sign / p).get("liquidationDistance")?));
+            let gap = ((calc(p) - e) * sign).get("liquidationDistance")?;
+            row.liquidation_distance = Some(out_ratio(gap, p, "liquidationDistance")?);
         }
         Ok(row)
     }

@@ -16,7 +16,7 @@ use crate::liquidation::{
     liquidation_with, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
     Schedule,
 };
-use crate::num::{calc, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
+use crate::num::{calc, divide_to_step, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
 use crate::account::Account;
 
 /// Values and PnL in the margin currency, for linear or inverse contracts.
@@ -174,6 +174,28 @@ impl Margining<'_> {
 /// Decimal places of the amounts, prices and ratios in a report (prices from the liquidation model keep its own
 /// rounding to the tick).
 pub const OUTPUT_DECIMALS: u32 = 8;
+
+/// The output figure of `numerator / denominator`: the exact quotient rounded once to [`OUTPUT_DECIMALS`], halves
+/// away from zero (one integer division, [`divide_to_step`]), rather than a 28-digit quotient rounded again, which
+/// can land on the wrong side of a tie at the 8th place. Falls back to dividing and rounding where the integers
+/// would overflow.
+///
+/// # Errors
+/// [`Error::Overflow`] naming `context` on a zero denominator or a quotient past the decimal range.
+pub(crate) fn out_ratio(numerator: Decimal, denominator: Decimal, context: &str) -> Result<Decimal> {
+    let (numerator, denominator) = if denominator < Decimal::ZERO {
+        ((-calc(numerator)).get(context)?, (-calc(denominator)).get(context)?)
+    } else {
+        (numerator, denominator)
+    };
+    match divide_to_step(numerator, denominator, OUTPUT_STEP, Round::Nearest) {
+        Some(rounded) => Ok(rounded),
+        None => (calc(numerator) / denominator).get(context).map(out),
+    }
+}
+
+/// One unit in the last of [`OUTPUT_DECIMALS`] places.
+const OUTPUT_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, OUTPUT_DECIMALS);
 
 /// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
 pub(crate) fn out(value: Decimal) -> Decimal {
