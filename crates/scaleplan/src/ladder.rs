@@ -930,7 +930,7 @@ fn top_up(
     }
     let context = "total";
     let mut order: Vec<(usize, Decimal)> = quantities.iter().copied().enumerate().collect();
-    order.sort_by(|(i, a), (j, b)| b.cmp(a).then(i.cmp(j)));
+    crate::order::sort_stable_by(&mut order, |(i, a), (j, b)| b.cmp(a).then(i.cmp(j)));
     let mut placed = sum(quantities.iter().copied(), context)?;
     let mut spend = spent(quantities, costs)?;
     // Each pass adds at least one step or stops; flooring leaves less than one step per rung to add.
@@ -1097,7 +1097,7 @@ fn shares(quantities: &[Decimal], placed: Decimal) -> Result<Vec<Decimal>> {
         .into_iter()
         .enumerate()
         .collect::<Vec<_>>();
-    order.sort_by(|(i, a), (j, b)| b.cmp(a).then(i.cmp(j)));
+    crate::order::sort_stable_by(&mut order, |(i, a), (j, b)| b.cmp(a).then(i.cmp(j)));
     for (index, _) in &order {
         if missing < unit {
             break;

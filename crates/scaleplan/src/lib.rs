@@ -13,6 +13,7 @@ pub mod json;
 pub mod ladder;
 pub mod liquidation;
 mod message;
+mod order;
 pub mod num;
 pub mod plan;
 pub mod position;

@@ -249,7 +249,7 @@ pub fn evaluate_plan(plan: &Plan) -> Result<PlanReport> {
         warnings.extend(walk.warnings(&row)?);
         rows.push(row);
     }
-    warnings.sort_by_key(|w| w.tranche().map_or(0, |t| t.saturating_add(1)));
+    crate::order::sort_stable_by_key(&mut warnings, |w| w.tranche().map_or(0, |t| t.saturating_add(1)));
     let exits = match &plan.exits {
         Some(exits) => walk.exits(exits)?,
         None => None,

@@ -434,10 +434,10 @@ impl<'a> Replay<'a> {
         }
         // Stable sorts: equal prices and times keep the plan's order.
         match plan.side {
-            Side::Long => limits.sort_by_key(|o| std::cmp::Reverse(o.price)),
-            Side::Short => limits.sort_by_key(|o| o.price),
+            Side::Long => crate::order::sort_stable_by_key(&mut limits, |o| std::cmp::Reverse(o.price)),
+            Side::Short => crate::order::sort_stable_by_key(&mut limits, |o| o.price),
         }
-        timed.sort_by_key(|o| o.due);
+        crate::order::sort_stable_by_key(&mut timed, |o| o.due);
         let wallet = plan.account.wallet.get();
         Self {
             plan,

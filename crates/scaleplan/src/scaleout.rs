@@ -815,7 +815,7 @@ impl<'a> Walk<'a> {
             self.derisk_events(derisk, &mut events)?;
         }
         let side = self.side;
-        events.sort_by(|a, b| {
+        crate::order::sort_stable_by(&mut events, |a, b| {
             let by_price = match side {
                 Side::Long => a.price.cmp(&b.price),
                 Side::Short => b.price.cmp(&a.price),

@@ -226,7 +226,7 @@ fn order_side(side: BookSide, mut levels: Vec<Level>, warnings: &mut Vec<BookWar
         _ => true,
     });
     if !ordered {
-        levels.sort_by(|a, b| match side {
+        crate::order::sort_stable_by(&mut levels, |a, b| match side {
             BookSide::Bids => b.price.cmp(&a.price),
             BookSide::Asks => a.price.cmp(&b.price),
         });

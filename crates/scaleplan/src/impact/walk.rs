@@ -485,7 +485,7 @@ pub fn execute_tranches(
 
 /// Fills ordered best price first, one per price.
 fn merge_fills(side: OrderSide, mut fills: Vec<Fill>) -> Result<Vec<Fill>> {
-    fills.sort_by(|a, b| match side {
+    crate::order::sort_stable_by(&mut fills, |a, b| match side {
         OrderSide::Buy => a.price.cmp(&b.price),
         OrderSide::Sell => b.price.cmp(&a.price),
     });
