@@ -619,7 +619,7 @@ fn pack_rows(rows: &[scaleplan::TrancheRow]) -> String {
     };
     for row in rows {
         out.push(SEPARATOR);
-        out.push_str(&row.index.to_string());
+        push_count(&mut out, row.index);
         out.push(SEPARATOR);
         if let Some(time) = row.time {
             out.push_str(&time.to_string());
@@ -641,7 +641,7 @@ fn pack_rows(rows: &[scaleplan::TrancheRow]) -> String {
         decimal(&mut out, row.bankruptcy_price.map(scaleplan::Price::get));
         out.push(SEPARATOR);
         if let Some(tier) = row.tier {
-            out.push_str(&tier.to_string());
+            push_count(&mut out, tier);
         }
         decimal(&mut out, row.liquidation_distance);
         decimal(&mut out, row.liquidation_beyond_stop);
@@ -650,6 +650,25 @@ fn pack_rows(rows: &[scaleplan::TrancheRow]) -> String {
         decimal(&mut out, row.r);
     }
     out
+}
+
+/// Appends `n` in decimal digits (without `to_string`'s formatter and allocation, which cost more than the
+/// decimals of a row).
+fn push_count(out: &mut String, n: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    while at > 0 {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// Separates the values of [`pack_rows`]; no decimal, time or index contains it.
