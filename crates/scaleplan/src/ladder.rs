@@ -976,15 +976,17 @@ fn assemble(
     let shares = shares(quantities, placed)?;
     let mut rungs = Vec::with_capacity(levels.len());
     let mut warnings = Vec::new();
-    // The first rung at each price, so a duplicate is found in one lookup rather than a scan of the rungs before.
+    // The first rung at each price, so a duplicate is found in one lookup rather than a scan of the rungs before;
+    // not needed when the prices only fall or only rise (a generated ladder, nearly every list of tranches), which
+    // one comparison per rung tells.
+    let strictly = |ordering| levels.windows(2).all(|w| matches!(w, [a, b] if a.price.cmp(&b.price) == ordering));
+    let distinct = strictly(std::cmp::Ordering::Greater) || strictly(std::cmp::Ordering::Less);
     let mut first_at: BTreeMap<Decimal, usize> = BTreeMap::new();
     for (index, (((level, quantity), share), notional)) in
         levels.iter().zip(quantities).zip(shares).zip(&notionals).enumerate()
     {
         // A time schedule may fill at one price twice; only a ladder's rungs are duplicates.
-        let earlier = level
-            .time
-            .is_none()
+        let earlier = (level.time.is_none() && !distinct)
             .then(|| *first_at.entry(level.price.get()).or_insert(index))
             .filter(|first| *first != index);
         check_rung(index, level, *quantity, *notional, earlier, instrument, &mut warnings);
