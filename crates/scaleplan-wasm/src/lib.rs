@@ -6,6 +6,7 @@
 pub mod calculator;
 
 use scaleplan::Error;
+use scaleplan::write::ToJson;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
@@ -530,10 +531,13 @@ fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError
 /// Writes a core result as a plain JS object: decimals as strings, `None` as `null`.
 ///
 /// As JSON text parsed by the engine's `JSON.parse`: one string crosses the boundary instead of a call into
-/// JavaScript for every field of every row, which made the crossing cost more than the math on large plans.
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("the result could not be read back as JSON"))
+/// JavaScript for every field of every row, which made the crossing cost more than the math on large plans. The
+/// text comes from the core's hand-written writer ([`scaleplan::write`]), the same bytes as serde_json's, so no
+/// derived `Serialize` and no serde_json writer is compiled into the package.
+fn to_js(value: &dyn ToJson) -> Result<JsValue, JsError> {
+    let mut out = scaleplan::write::Out::default();
+    value.write_json(&mut out);
+    js_sys::JSON::parse(&out.into_string()).map_err(|_| JsError::new("the result could not be read back as JSON"))
 }
 
 /// `[1].price` or `.price` after the argument's name, as the reader names fields `[1].price` / `price`.
