@@ -172,3 +172,49 @@ proptest! {
         }
     }
 }
+
+/// Every variant of the plan's inputs (sizes, totals, triggers, stop moves, trails, de-risking steps, a defensive
+/// exit) in a fitted or evaluated plan, written both ways.
+#[test]
+fn every_input_variant_of_a_plan() {
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("crates/scaleplan/data/examples/guide-eth-scaleout.json"))
+            .unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let entries = [
+        r#"{"ladder": {"generate": {"from": "3050", "to": "2900", "count": 4, "spacing": "geometric", "sizes": {"custom": ["1", "2", "3", "4"]}}, "total": {"notional": "9000"}, "remainder": "topUpLargest"}}"#,
+        r#"{"ladder": {"generate": {"from": "3050", "to": "2900", "count": 3, "sizes": {"skew": "1.5"}}, "total": {"riskBudget": {"account": "20000", "riskPercent": "2", "stop": "2800", "entryFee": "taker"}}}}"#,
+        r#"{"ladder": {"generate": {"from": "3050", "to": "2900", "count": 3, "sizes": "decreasing"}, "total": {"quantity": "5"}}}"#,
+        r#"{"ladder": {"tranches": [{"price": "3050", "quantity": "2", "leverage": "5"}, {"price": "2950", "quantity": "3"}]}}"#,
+    ];
+    let exits = [
+        r#"{"targets": [{"price": "3300", "share": "25", "of": "remaining", "liquidity": "taker"}], "stopRules": [{"when": {"r": "1"}, "moveTo": {"trail": {"percent": "2"}}}, {"when": {"target": 0}, "moveTo": "entry"}], "defensive": {"price": "2990", "share": "50", "of": "original", "liquidity": "maker"}}"#,
+        r#"{"derisk": {"atR": "0.5", "share": "10", "of": "original", "moveTo": {"price": "2990"}, "liquidity": "taker", "then": {"every": {"r": "0.5"}, "count": 3, "share": "5", "of": "remaining", "trail": {"distance": "150"}, "liquidity": "maker"}}}"#,
+        r#"{"derisk": {"share": "10", "of": "original", "then": {"every": {"price": "50"}, "count": 30, "share": "5", "of": "original"}}, "stopRules": [{"when": {"target": 0}, "moveTo": {"trail": {"distance": "40"}}}]}"#,
+    ];
+    let mut written = 0;
+    for entry in entries {
+        for exit in exits {
+            let mut value = base.clone();
+            value["entries"] = serde_json::from_str(entry).unwrap_or_else(|e| panic!("{entry}: {e}"));
+            value["exits"] = serde_json::from_str(exit).unwrap_or_else(|e| panic!("{exit}: {e}"));
+            value["restingOrders"] = "counted".into();
+            value["entryLiquidity"] = "taker".into();
+            value["funding"] = serde_json::json!({"rate": "0.0001", "intervals": "3"});
+            value["account"]["otherUnrealizedPnl"] = "-12.5".into();
+            value["marginMode"] = "cross".into();
+            value["model"] = "mexc".into();
+            let plan: Plan = serde_json::from_value(value).unwrap_or_else(|e| panic!("{entry} {exit}: {e}"));
+            check("plan", &plan);
+            match evaluate_plan(&plan) {
+                Ok(report) => {
+                    check(&format!("{entry} {exit}"), &report);
+                    written += 1;
+                }
+                Err(e) => eprintln!("{entry} {exit}: {e}"),
+            }
+        }
+    }
+    assert!(written >= 6, "too few variants evaluated: {written}");
+}
