@@ -6,6 +6,7 @@
 pub mod calculator;
 
 use scaleplan::Error;
+use scaleplan::write::ToJson;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
@@ -530,14 +531,18 @@ fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError
 /// Writes a core result as a plain JS object: decimals as strings, `None` as `null`.
 ///
 /// As JSON text parsed by the engine's `JSON.parse`: one string crosses the boundary instead of a call into
-/// JavaScript for every field of every row, which made the crossing cost more than the math on large plans.
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(&to_json(value)?).map_err(|_| JsError::new("the result could not be read back as JSON"))
+/// JavaScript for every field of every row, which made the crossing cost more than the math on large plans. The
+/// text comes from the core's hand-written writer ([`scaleplan::write`]), the same bytes as serde_json's, so no
+/// derived `Serialize` and no serde_json writer is compiled into the package.
+fn to_js(value: &dyn ToJson) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&to_json(value)).map_err(|_| JsError::new("the result could not be read back as JSON"))
 }
 
-/// A core result as JSON text.
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsError> {
-    serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))
+/// A core result as JSON text, by the core's writer.
+fn to_json(value: &dyn ToJson) -> String {
+    let mut out = scaleplan::write::Out::default();
+    value.write_json(&mut out);
+    out.into_string()
 }
 
 /// `[1].price` or `.price` after the argument's name, as the reader names fields `[1].price` / `price`.
@@ -589,7 +594,7 @@ pub fn evaluate_plan(#[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValu
     let mut report = scaleplan::evaluate_plan(&plan).map_err(|e| to_js_error(&e))?;
     // The rows cross packed (js/report.js); the rest of the report as JSON, its `rows` left empty for them.
     let rows = std::mem::take(&mut report.rows);
-    Ok(plan_report(&to_json(&report)?, &pack_rows(&rows)))
+    Ok(plan_report(&to_json(&report), &pack_rows(&rows)))
 }
 
 #[wasm_bindgen(module = "/js/report.js")]

@@ -26,6 +26,7 @@ pub mod text;
 pub mod time;
 mod valuation;
 pub mod warning;
+pub mod write;
 
 pub use error::{Error, Result};
 pub use instrument::{ContractKind, Instrument, Tier};

@@ -103,6 +103,11 @@ fn put_digits(bytes: &mut [u8; CAPACITY], end: usize, mut n: u64, width: usize) 
     at.min(end.saturating_sub(width))
 }
 
+/// Appends `value` as [`decimal_text`] writes it, with no `String` of its own (the JSON writer's decimals).
+pub fn write_decimal(out: &mut String, value: Decimal) {
+    out.push_str(decimal_text(value).as_str());
+}
+
 impl fmt::Display for DecimalText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -67,9 +67,10 @@ impl WarningKind {
     ];
 }
 
-impl fmt::Display for WarningKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl WarningKind {
+    /// The kind's name as JSON writes it (`belowMinNotional`).
+    pub fn name(self) -> &'static str {
+        match self {
             Self::ZeroQuantity => "zeroQuantity",
             Self::BelowMinQuantity => "belowMinQuantity",
             Self::BelowMinNotional => "belowMinNotional",
@@ -83,7 +84,13 @@ impl fmt::Display for WarningKind {
             Self::ExitLargerThanRemaining => "exitLargerThanRemaining",
             Self::ExitAfterPositionClosed => "exitAfterPositionClosed",
             Self::ExitsNotPlanned => "exitsNotPlanned",
-        })
+        }
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
