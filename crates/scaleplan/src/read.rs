@@ -1,0 +1,1004 @@
+//! JSON text into the core's types by hand: a small parser into a borrowed tree, and [`FromJson`] readers written
+//! for small code (one non-generic object walker driven by a field table, one enum helper), with the messages and
+//! field paths of [`crate::json::from_str`] over the derived `Deserialize` impls.
+//!
+//! The tree is strict JSON exactly as [`crate::json`] reads it (one value, trailing whitespace only, JSON's
+//! escapes, lone surrogates refused, at most [`MAX_DEPTH`] levels); numbers are kept as their exact text. Where the
+//! text is not JSON at all the syntax error is reported even when a field before it is also wrong (serde reads as it
+//! goes and would name that field first); for JSON text the first problem in document order is the one named.
+//!
+//! [`read_all`] collects every problem instead of the first: each bad, missing or unknown field with its path.
+//!
+//! ```
+//! use scaleplan::read::from_str;
+//! let error = from_str::<Vec<scaleplan::Fill>>(r#"[{"price": "1", "quantity": "2"}, {"price": 2}]"#).unwrap_err();
+//! assert_eq!(error.to_string(), "[1].price: invalid type: integer `2`, expected a string");
+//! ```
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use crate::error::Error;
+pub use crate::json::MAX_DEPTH;
+
+/// One JSON value, borrowing from the text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as its exact text.
+    Number(&'a str),
+    /// A string, unescaped.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Value<'a>>),
+    /// An object's fields in document order (duplicates kept).
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+}
+
+/// A path segment of an error on its way out of the parser.
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+struct SyntaxError {
+    message: &'static str,
+    path: Vec<Segment>,
+}
+
+impl SyntaxError {
+    #[cold]
+    fn new(message: &'static str) -> Self {
+        Self { message, path: Vec::new() }
+    }
+
+    #[cold]
+    fn at(mut self, segment: Segment) -> Self {
+        self.path.push(segment);
+        self
+    }
+
+    fn into_error(self) -> Error {
+        let mut field = String::new();
+        for segment in self.path.iter().rev() {
+            push_segment(&mut field, segment);
+        }
+        Error::invalid(field, self.message)
+    }
+}
+
+fn push_segment(field: &mut String, segment: &Segment) {
+    match segment {
+        Segment::Key(key) => {
+            if !field.is_empty() {
+                field.push('.');
+            }
+            field.push_str(key);
+        }
+        Segment::Index(index) => {
+            let _ = write!(field, "[{index}]");
+        }
+    }
+}
+
+/// Parses `text` as one JSON value.
+///
+/// # Errors
+/// [`Error::Invalid`] with serde_json's message (without line and column) and the path of the value it was in.
+pub fn parse(text: &str) -> Result<Value<'_>, Error> {
+    let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
+    let value = parser.value().map_err(SyntaxError::into_error)?;
+    parser.skip_whitespace();
+    match parser.peek_byte() {
+        None => Ok(value),
+        Some(_) => Err(Error::invalid("", "trailing characters")),
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+type Parsed<T> = Result<T, SyntaxError>;
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a [u8] {
+        self.text.as_bytes().get(self.pos..).unwrap_or_default()
+    }
+
+    fn peek_byte(&self) -> Option<u8> {
+        self.rest().first().copied()
+    }
+
+    fn bump(&mut self, bytes: usize) {
+        self.pos = self.pos.saturating_add(bytes).min(self.text.len());
+    }
+
+    fn skip_whitespace(&mut self) {
+        let skipped = self.rest().iter().take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')).count();
+        self.bump(skipped);
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.peek_byte()
+    }
+
+    fn eof_or(&self, message: &'static str) -> SyntaxError {
+        SyntaxError::new(if self.peek_byte().is_none() { "EOF while parsing a value" } else { message })
+    }
+
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Parsed<Value<'a>> {
+        if self.rest().starts_with(word.as_bytes()) {
+            self.bump(word.len());
+            Ok(value)
+        } else {
+            Err(self.eof_or("expected value"))
+        }
+    }
+
+    fn value(&mut self) -> Parsed<Value<'a>> {
+        match self.peek() {
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'[') => self.array(),
+            Some(b'{') => self.object(),
+            _ => Err(self.eof_or("expected value")),
+        }
+    }
+
+    fn open(&mut self) -> Parsed<()> {
+        self.depth = self.depth.checked_sub(1).ok_or_else(|| SyntaxError::new("recursion limit exceeded"))?;
+        self.bump(1);
+        Ok(())
+    }
+
+    fn close(&mut self, byte: u8, message: &'static str) -> Parsed<()> {
+        self.depth = self.depth.saturating_add(1);
+        if self.peek() == Some(byte) {
+            self.bump(1);
+            Ok(())
+        } else {
+            Err(self.eof_or(message))
+        }
+    }
+
+    /// Whether another item follows (reading the comma before it); the closing bracket is left for `close`.
+    fn next_item(&mut self, first: &mut bool, end: u8) -> Parsed<bool> {
+        match self.peek() {
+            Some(b) if b == end => Ok(false),
+            Some(b',') if !*first => {
+                self.bump(1);
+                if self.peek() == Some(end) {
+                    return Err(SyntaxError::new("trailing comma"));
+                }
+                Ok(true)
+            }
+            Some(_) if *first => {
+                *first = false;
+                Ok(true)
+            }
+            _ => Err(self.eof_or(if end == b']' { "expected `,` or `]`" } else { "expected `,` or `}`" })),
+        }
+    }
+
+    fn array(&mut self) -> Parsed<Value<'a>> {
+        self.open()?;
+        let mut items = Vec::new();
+        let mut first = true;
+        while self.next_item(&mut first, b']')? {
+            let index = items.len();
+            items.push(self.value().map_err(|e| e.at(Segment::Index(index)))?);
+        }
+        self.close(b']', "trailing characters")?;
+        Ok(Value::Array(items))
+    }
+
+    fn object(&mut self) -> Parsed<Value<'a>> {
+        self.open()?;
+        let mut fields = Vec::new();
+        let mut first = true;
+        while self.next_item(&mut first, b'}')? {
+            if self.peek() != Some(b'"') {
+                return Err(self.eof_or("key must be a string"));
+            }
+            let key = self.string()?;
+            if self.peek() == Some(b':') {
+                self.bump(1);
+            } else {
+                return Err(self.eof_or("expected `:`"));
+            }
+            let value = self.value().map_err(|e| e.at(Segment::Key(key.clone().into_owned())))?;
+            fields.push((key, value));
+        }
+        self.close(b'}', "trailing characters")?;
+        Ok(Value::Object(fields))
+    }
+
+    /// Reads a string; the opening quote is the next byte.
+    fn string(&mut self) -> Parsed<Cow<'a, str>> {
+        self.bump(1);
+        let start = self.pos;
+        let plain = self.rest().iter().take_while(|b| !matches!(b, b'"' | b'\\' | 0..=0x1f)).count();
+        self.bump(plain);
+        let head = self.text.get(start..self.pos).unwrap_or_default();
+        if self.peek_byte() == Some(b'"') {
+            self.bump(1);
+            return Ok(Cow::Borrowed(head));
+        }
+        let mut owned = head.to_owned();
+        loop {
+            match self.peek_byte() {
+                None => return Err(SyntaxError::new("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.bump(1);
+                    return Ok(Cow::Owned(owned));
+                }
+                Some(b'\\') => {
+                    self.bump(1);
+                    let escaped = self.peek_byte().ok_or_else(|| SyntaxError::new("EOF while parsing a string"))?;
+                    self.bump(1);
+                    owned.push(match escaped {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(SyntaxError::new("invalid escape")),
+                    });
+                }
+                Some(0..=0x1f) => {
+                    return Err(SyntaxError::new("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                Some(_) => {
+                    let from = self.pos;
+                    let run = self.rest().iter().take_while(|b| !matches!(b, b'"' | b'\\' | 0..=0x1f)).count();
+                    self.bump(run);
+                    owned.push_str(self.text.get(from..self.pos).unwrap_or_default());
+                }
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self) -> Parsed<char> {
+        let first = self.hex4()?;
+        if !(0xD800..0xE000).contains(&first) {
+            return char::from_u32(first).ok_or_else(|| SyntaxError::new("invalid unicode code point"));
+        }
+        if first >= 0xDC00 || !self.rest().starts_with(b"\\u") {
+            return Err(SyntaxError::new("lone leading surrogate in hex escape"));
+        }
+        self.bump(2);
+        let second = self.hex4()?;
+        if !(0xDC00..0xE000).contains(&second) {
+            return Err(SyntaxError::new("lone leading surrogate in hex escape"));
+        }
+        let high = first.saturating_sub(0xD800);
+        let low = second.saturating_sub(0xDC00);
+        let code = high.checked_shl(10).and_then(|h| h.checked_add(low)).and_then(|c| c.checked_add(0x1_0000));
+        code.and_then(char::from_u32).ok_or_else(|| SyntaxError::new("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Parsed<u32> {
+        let digits = self.rest().get(..4).ok_or_else(|| SyntaxError::new("EOF while parsing a string"))?;
+        let mut code = 0_u32;
+        for &digit in digits {
+            let value = char::from(digit).to_digit(16).ok_or_else(|| SyntaxError::new("invalid escape"))?;
+            code = code.checked_mul(16).and_then(|c| c.checked_add(value)).unwrap_or(u32::MAX);
+        }
+        self.bump(4);
+        Ok(code)
+    }
+
+    /// A number by JSON's grammar, kept as its text; refused where serde_json refuses it (out of a float's range).
+    fn number(&mut self) -> Parsed<&'a str> {
+        let start = self.pos;
+        let bytes = self.rest();
+        let digits = |from: usize| bytes.get(from..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut at = usize::from(bytes.first() == Some(&b'-'));
+        let whole = digits(at);
+        if whole == 0 || (whole > 1 && bytes.get(at) == Some(&b'0')) {
+            return Err(SyntaxError::new("invalid number"));
+        }
+        at = at.saturating_add(whole);
+        if bytes.get(at) == Some(&b'.') {
+            let fraction = digits(at.saturating_add(1));
+            if fraction == 0 {
+                return Err(SyntaxError::new("invalid number"));
+            }
+            at = at.saturating_add(1).saturating_add(fraction);
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at = at.saturating_add(1);
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at = at.saturating_add(1);
+            }
+            let exponent = digits(at);
+            if exponent == 0 {
+                return Err(SyntaxError::new("invalid number"));
+            }
+            at = at.saturating_add(exponent);
+        }
+        self.bump(at);
+        let literal = self.text.get(start..self.pos).unwrap_or_default();
+        match number_kind(literal) {
+            Some(_) => Ok(literal),
+            None => Err(SyntaxError::new("number out of range")),
+        }
+    }
+}
+
+/// A number as serde_json reads it: an integer when it is one and fits, otherwise a float.
+#[derive(Clone, Copy)]
+enum Number {
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+}
+
+fn number_kind(literal: &str) -> Option<Number> {
+    let integer = !literal.contains(['.', 'e', 'E']);
+    if integer && literal == "-0" {
+        return Some(Number::Float(-0.0));
+    }
+    if integer {
+        if let Ok(value) = literal.parse::<u64>() {
+            return Some(Number::Unsigned(value));
+        }
+        if let Ok(value) = literal.parse::<i64>() {
+            return Some(Number::Signed(value));
+        }
+    }
+    literal.parse::<f64>().ok().filter(|v| v.is_finite()).map(Number::Float)
+}
+
+/// What a value is, in serde_json's words: `integer `10``, `string "x"`, `null`, `map`.
+#[cold]
+fn unexpected(value: &Value<'_>) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(text) => match number_kind(text) {
+            Some(Number::Unsigned(n)) => format!("integer `{n}`"),
+            Some(Number::Signed(n)) => format!("integer `{n}`"),
+            Some(Number::Float(n)) => format!("floating point `{n:?}`"),
+            None => format!("number `{text}`"),
+        },
+        Value::String(text) => format!("string {:?}", text.as_ref()),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    }
+}
+
+/// serde's list of what is allowed: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``.
+#[cold]
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "there are none".to_owned(),
+        [one] => format!("`{one}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        more => {
+            let quoted: Vec<String> = more.iter().map(|n| format!("`{n}`")).collect();
+            format!("one of {}", quoted.join(", "))
+        }
+    }
+}
+
+/// Where a reader is and what went wrong so far.
+pub struct Ctx {
+    path: Vec<Segment>,
+    errors: Vec<Error>,
+    all: bool,
+}
+
+impl Ctx {
+    fn new(all: bool) -> Self {
+        Self { path: Vec::new(), errors: Vec::new(), all }
+    }
+
+    /// Whether reading should stop: the first problem is found and only the first is wanted.
+    pub fn stopped(&self) -> bool {
+        !self.all && !self.errors.is_empty()
+    }
+
+    fn field(&self) -> String {
+        let mut field = String::new();
+        for segment in &self.path {
+            push_segment(&mut field, segment);
+        }
+        field
+    }
+
+    /// Records `problem` at the current path.
+    #[cold]
+    pub fn fail(&mut self, problem: impl Into<String>) {
+        if !self.stopped() {
+            let field = self.field();
+            self.errors.push(Error::invalid(field, problem));
+        }
+    }
+
+    /// Records an error a type's own constructor gave, named within the current path.
+    #[cold]
+    pub fn fail_with(&mut self, error: Error) {
+        if !self.stopped() {
+            let field = self.field();
+            self.errors.push(if field.is_empty() { error } else { error.within(&field) });
+        }
+    }
+
+    /// Records `invalid type: <what value is>, expected <expected>`.
+    #[cold]
+    pub fn invalid_type(&mut self, value: &Value<'_>, expected: &str) {
+        self.fail(format!("invalid type: {}, expected {expected}", unexpected(value)));
+    }
+
+    /// Records `invalid value: <what value is>, expected <expected>`.
+    #[cold]
+    fn invalid_value(&mut self, value: &Value<'_>, expected: &str) {
+        self.fail(format!("invalid value: {}, expected {expected}", unexpected(value)));
+    }
+
+    /// Reads `value` one key deeper.
+    pub fn key<T: FromJson>(&mut self, key: &str, value: &Value<'_>) -> Option<T> {
+        self.path.push(Segment::Key(key.to_owned()));
+        let read = T::from_json(value, self);
+        self.path.pop();
+        read
+    }
+
+    fn index<T: FromJson>(&mut self, index: usize, value: &Value<'_>) -> Option<T> {
+        self.path.push(Segment::Index(index));
+        let read = T::from_json(value, self);
+        self.path.pop();
+        read
+    }
+}
+
+/// A type read from a JSON tree by hand, as its derived `Deserialize` reads it through [`crate::json`].
+pub trait FromJson: Sized {
+    /// Reads `value`, recording every problem in `ctx`; `None` when something was wrong.
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self>;
+
+    /// What is missing when a field of this type is left out: `None` for an error, `Some` for a default (an
+    /// `Option` is `None` when left out, as serde reads it).
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+/// Reads `text` as one `T`, naming the first problem.
+///
+/// # Errors
+/// [`Error::Invalid`] with the first problem's path and message.
+pub fn from_str<T: FromJson>(text: &str) -> Result<T, Error> {
+    from_value(&parse(text)?)
+}
+
+/// Reads `text` as one `T`, naming every problem: each bad, missing or unknown field with its path.
+///
+/// # Errors
+/// Every problem found, in document order (a missing field after the fields of its object that were there).
+pub fn read_all<T: FromJson>(text: &str) -> Result<T, Vec<Error>> {
+    let value = parse(text).map_err(|e| vec![e])?;
+    let mut ctx = Ctx::new(true);
+    read_value(&value, &mut ctx)
+}
+
+fn read_value<T: FromJson>(value: &Value<'_>, ctx: &mut Ctx) -> Result<T, Vec<Error>> {
+    match T::from_json(value, ctx) {
+        Some(read) if ctx.errors.is_empty() => Ok(read),
+        _ => Err(std::mem::take(&mut ctx.errors)),
+    }
+}
+
+/// Reads an already parsed tree as one `T`, naming the first problem.
+///
+/// # Errors
+/// [`Error::Invalid`] with the first problem's path and message.
+pub fn from_value<T: FromJson>(value: &Value<'_>) -> Result<T, Error> {
+    let mut ctx = Ctx::new(false);
+    read_value(value, &mut ctx).map_err(|mut errors| {
+        if errors.is_empty() {
+            Error::invalid("", "could not be read")
+        } else {
+            errors.swap_remove(0)
+        }
+    })
+}
+
+/// An object's fields as a type declares them.
+pub struct Fields {
+    /// As serde names the type: `struct Plan`.
+    pub expecting: &'static str,
+    /// The JSON names, in declaration order.
+    pub names: &'static [&'static str],
+    /// Whether a field not named is refused (`deny_unknown_fields`) rather than skipped.
+    pub deny_unknown: bool,
+}
+
+/// Walks an object in document order, calling `field` with each known field's index and value (its key on the
+/// path); refuses unknown and repeated fields as serde does. Returns which fields were present, or `None` when
+/// `value` is not an object.
+#[inline(never)]
+pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn FnMut(usize, &Value<'_>, &mut Ctx)) -> Option<u64> {
+    let Value::Object(entries) = value else {
+        ctx.invalid_type(value, fields.expecting);
+        return None;
+    };
+    let mut seen = 0_u64;
+    for (key, item) in entries {
+        if ctx.stopped() {
+            return None;
+        }
+        let Some(index) = fields.names.iter().position(|name| *name == key.as_ref()) else {
+            if fields.deny_unknown {
+                ctx.path.push(Segment::Key(key.clone().into_owned()));
+                ctx.fail(format!("unknown field `{key}`, expected {}", one_of(fields.names)));
+                ctx.path.pop();
+            }
+            continue;
+        };
+        let bit = 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
+        if seen & bit != 0 {
+            ctx.fail(format!("duplicate field `{key}`"));
+            continue;
+        }
+        seen |= bit;
+        ctx.path.push(Segment::Key(key.clone().into_owned()));
+        field(index, item, ctx);
+        ctx.path.pop();
+    }
+    (!ctx.stopped()).then_some(seen)
+}
+
+/// A field's value once its object is walked: what was read, the type's default when it was left out, or the
+/// `missing field` problem.
+pub fn take<T: FromJson>(slot: Option<T>, seen: u64, index: usize, name: &str, ctx: &mut Ctx) -> Option<T> {
+    let bit = 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
+    if seen & bit != 0 {
+        return slot;
+    }
+    let default = T::missing();
+    if default.is_none() {
+        ctx.fail(format!("missing field `{name}`"));
+    }
+    default
+}
+
+/// Reads an enum written as a string (`"long"`) or an object of one field (`{"ladder": {…}}`): the variant's index
+/// and, for the object form, its value (the variant's name on the path while it is read).
+#[inline(never)]
+pub fn variant<'v, 'a>(value: &'v Value<'a>, ctx: &mut Ctx, expecting: &str, names: &[&str]) -> Option<(usize, Option<&'v Value<'a>>)> {
+    let (name, inner) = match value {
+        Value::String(name) => (name.as_ref(), None),
+        Value::Object(entries) => match entries.first() {
+            Some((name, inner)) => (name.as_ref(), Some(inner)),
+            None => {
+                ctx.invalid_type(value, expecting);
+                return None;
+            }
+        },
+        other => {
+            ctx.invalid_type(other, expecting);
+            return None;
+        }
+    };
+    match names.iter().position(|n| *n == name) {
+        Some(index) => Some((index, inner)),
+        None => {
+            ctx.fail(format!("unknown variant `{name}`, expected {}", one_of(names)));
+            None
+        }
+    }
+}
+
+/// The object form's "more than one field" check, after the variant's value was read (serde's order).
+fn single_field(value: &Value<'_>, ctx: &mut Ctx) -> bool {
+    if let Value::Object(entries) = value {
+        if entries.len() > 1 {
+            ctx.fail("holds more than one field; give exactly one of its choices");
+            return false;
+        }
+    }
+    true
+}
+
+/// Reads an enum whose variants carry nothing (`"long"`, or `{"long": null}`).
+#[inline(never)]
+pub fn unit_variant(value: &Value<'_>, ctx: &mut Ctx, expecting: &str, names: &[&str]) -> Option<usize> {
+    let (index, inner) = variant(value, ctx, expecting, names)?;
+    if let Some(inner) = inner {
+        let name = names.get(index).copied().unwrap_or_default();
+        ctx.key::<()>(name, inner)?;
+        if !single_field(value, ctx) {
+            return None;
+        }
+    }
+    Some(index)
+}
+
+/// Reads the value of an enum's newtype variant: the object form's value under the variant's name; a bare
+/// string names the variant without one.
+pub fn newtype_variant<T: FromJson>(value: &Value<'_>, inner: Option<&Value<'_>>, name: &str, ctx: &mut Ctx) -> Option<T> {
+    let Some(inner) = inner else {
+        ctx.fail("invalid type: unit variant, expected newtype variant");
+        return None;
+    };
+    let read = ctx.key::<T>(name, inner)?;
+    single_field(value, ctx).then_some(read)
+}
+
+impl FromJson for () {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        match value {
+            Value::Null => Some(()),
+            other => {
+                ctx.invalid_type(other, "unit");
+                None
+            }
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            other => {
+                ctx.invalid_type(other, "a boolean");
+                None
+            }
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        match value {
+            Value::String(text) => Some(text.clone().into_owned()),
+            other => {
+                ctx.invalid_type(other, "a string");
+                None
+            }
+        }
+    }
+}
+
+/// An unsigned integer of at most `max`, as serde reads `u32` and friends (`expected` is `u32`).
+#[inline(never)]
+fn unsigned(value: &Value<'_>, ctx: &mut Ctx, max: u64, expected: &str) -> Option<u64> {
+    let Value::Number(text) = value else {
+        ctx.invalid_type(value, expected);
+        return None;
+    };
+    match number_kind(text) {
+        Some(Number::Unsigned(n)) if n <= max => Some(n),
+        Some(Number::Unsigned(_) | Number::Signed(_)) => {
+            ctx.invalid_value(value, expected);
+            None
+        }
+        _ => {
+            ctx.invalid_type(value, expected);
+            None
+        }
+    }
+}
+
+impl FromJson for u32 {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        unsigned(value, ctx, u64::from(u32::MAX), "u32").and_then(|n| u32::try_from(n).ok())
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        unsigned(value, ctx, u64::MAX, "u64")
+    }
+}
+
+impl FromJson for usize {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        unsigned(value, ctx, u64::try_from(usize::MAX).unwrap_or(u64::MAX), "usize").and_then(|n| usize::try_from(n).ok())
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        match value {
+            Value::Null => Some(None),
+            other => T::from_json(other, ctx).map(Some),
+        }
+    }
+
+    fn missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        let Value::Array(items) = value else {
+            ctx.invalid_type(value, "a sequence");
+            return None;
+        };
+        let mut read = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (index, item) in items.iter().enumerate() {
+            match ctx.index::<T>(index, item) {
+                Some(item) => read.push(item),
+                None if ctx.stopped() => return None,
+                None => ok = false,
+            }
+        }
+        ok.then_some(read)
+    }
+}
+
+/// A decimal as rust_decimal's `serde::str` reads it (`#[serde(with = "crate::text::decimal")]`).
+#[inline(never)]
+pub fn decimal(value: &Value<'_>, ctx: &mut Ctx) -> Option<Decimal> {
+    const EXPECTED: &str = "a Decimal type representing a fixed-point number";
+    let Value::String(text) = value else {
+        ctx.invalid_type(value, EXPECTED);
+        return None;
+    };
+    let parsed = text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text));
+    match parsed {
+        Ok(d) => Some(d),
+        Err(_) => {
+            ctx.invalid_value(value, EXPECTED);
+            None
+        }
+    }
+}
+
+/// A decimal or `null` as rust_decimal's `serde::str_option` reads it (`""` is `None` too).
+#[inline(never)]
+pub fn decimal_option(value: &Value<'_>, ctx: &mut Ctx) -> Option<Option<Decimal>> {
+    match value {
+        Value::Null => Some(None),
+        Value::String(text) if text.is_empty() => Some(None),
+        Value::String(text) => match text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text)) {
+            Ok(d) => Some(Some(d)),
+            Err(e) => {
+                ctx.fail(e.to_string());
+                None
+            }
+        },
+        other => {
+            ctx.invalid_type(other, "a Decimal type representing a fixed-point number");
+            None
+        }
+    }
+}
+
+/// A value read by a type's own `FromStr`-like parser from a JSON string (`#[serde(try_from = "String")]`).
+#[inline(never)]
+pub fn from_text<T>(value: &Value<'_>, ctx: &mut Ctx, parse: fn(&str) -> crate::Result<T>) -> Option<T> {
+    let Value::String(text) = value else {
+        ctx.invalid_type(value, "a string");
+        return None;
+    };
+    match parse(text) {
+        Ok(read) => Some(read),
+        Err(e) => {
+            ctx.fail_with(e);
+            None
+        }
+    }
+}
+
+macro_rules! from_text {
+    ($($name:ty),*) => {$(
+        impl FromJson for $name {
+            fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+                from_text(value, ctx, |text| <$name>::parse("", text))
+            }
+        }
+    )*};
+}
+
+from_text!(
+    crate::Price, crate::Quantity, crate::NonNegative, crate::Leverage, crate::Rate, crate::MarginRate,
+    crate::Percent, crate::Positive
+);
+
+/// Implements [`FromJson`] for an enum of unit variants written as camelCase strings.
+macro_rules! unit_enum {
+    ($name:ty, $expecting:literal, [$($variant:ident = $json:literal),*]) => {
+        impl FromJson for $name {
+            fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+                const ALL: &[$name] = &[$(<$name>::$variant),*];
+                let index = unit_variant(value, ctx, $expecting, &[$($json),*])?;
+                ALL.get(index).copied()
+            }
+        }
+    };
+}
+
+unit_enum!(crate::Side, "enum Side", [Long = "long", Short = "short"]);
+unit_enum!(crate::liquidation::MarginMode, "enum MarginMode", [Isolated = "isolated", Cross = "cross"]);
+unit_enum!(crate::instrument::Liquidity, "enum Liquidity", [Maker = "maker", Taker = "taker"]);
+unit_enum!(crate::plan::Resting, "enum Resting", [Ignored = "ignored", Counted = "counted"]);
+unit_enum!(
+    crate::liquidation::Model,
+    "enum Model",
+    [Binance = "binance", Bybit = "bybit", Okx = "okx", Hyperliquid = "hyperliquid", Bingx = "bingx", Mexc = "mexc", Weex = "weex"]
+);
+
+/// Stores what `T` reads into `slot`.
+pub fn put<T: FromJson>(slot: &mut Option<T>, value: &Value<'_>, ctx: &mut Ctx) {
+    *slot = T::from_json(value, ctx);
+}
+
+impl FromJson for crate::Fill {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields { expecting: "struct Fill", names: &["price", "quantity"], deny_unknown: false };
+        let (mut price, mut quantity) = (None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut price, v, ctx),
+            _ => put(&mut quantity, v, ctx),
+        })?;
+        let price = take(price, seen, 0, "price", ctx);
+        let quantity = take(quantity, seen, 1, "quantity", ctx);
+        Some(Self { price: price?, quantity: quantity? })
+    }
+}
+
+impl FromJson for crate::account::Funding {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields { expecting: "struct Funding", names: &["rate", "intervals"], deny_unknown: true };
+        let (mut rate, mut intervals) = (None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut rate, v, ctx),
+            _ => put(&mut intervals, v, ctx),
+        })?;
+        let rate = take(rate, seen, 0, "rate", ctx);
+        let intervals = take(intervals, seen, 1, "intervals", ctx);
+        Some(Self { rate: rate?, intervals: intervals? })
+    }
+}
+
+/// `Option<Decimal>` through [`decimal_option`], for `#[serde(default, with = "crate::text::decimal_option")]`.
+struct OptionDecimal(Option<Decimal>);
+
+impl FromJson for OptionDecimal {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        decimal_option(value, ctx).map(Self)
+    }
+
+    fn missing() -> Option<Self> {
+        Some(Self(None))
+    }
+}
+
+impl FromJson for crate::account::Account {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct Account",
+            names: &["wallet", "riskPercent", "otherMaintenanceMargin", "otherUnrealizedPnl"],
+            deny_unknown: true,
+        };
+        let (mut wallet, mut risk, mut other_mm, mut other_pnl) = (None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut wallet, v, ctx),
+            1 => put(&mut risk, v, ctx),
+            2 => put(&mut other_mm, v, ctx),
+            _ => put::<OptionDecimal>(&mut other_pnl, v, ctx),
+        })?;
+        let wallet = take(wallet, seen, 0, "wallet", ctx);
+        let risk_percent = take(risk, seen, 1, "riskPercent", ctx);
+        let other_maintenance_margin = take(other_mm, seen, 2, "otherMaintenanceMargin", ctx);
+        let other_unrealized_pnl = take(other_pnl, seen, 3, "otherUnrealizedPnl", ctx);
+        Some(Self {
+            wallet: wallet?,
+            risk_percent: risk_percent?,
+            other_maintenance_margin: other_maintenance_margin?,
+            other_unrealized_pnl: other_unrealized_pnl?.0,
+        })
+    }
+}
+
+impl FromJson for crate::Tier {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct Tier",
+            names: &["notionalFloor", "notionalCap", "maintenanceMarginRate", "maintenanceAmount", "maxLeverage"],
+            deny_unknown: false,
+        };
+        let (mut floor, mut cap, mut rate, mut amount, mut max) = (None, None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut floor, v, ctx),
+            1 => put(&mut cap, v, ctx),
+            2 => put(&mut rate, v, ctx),
+            3 => put(&mut amount, v, ctx),
+            _ => put(&mut max, v, ctx),
+        })?;
+        let notional_floor = take(floor, seen, 0, "notionalFloor", ctx);
+        let notional_cap = take(cap, seen, 1, "notionalCap", ctx);
+        let maintenance_margin_rate = take(rate, seen, 2, "maintenanceMarginRate", ctx);
+        let maintenance_amount = take(amount, seen, 3, "maintenanceAmount", ctx);
+        let max_leverage = take(max, seen, 4, "maxLeverage", ctx);
+        Some(Self {
+            notional_floor: notional_floor?,
+            notional_cap: notional_cap?,
+            maintenance_margin_rate: maintenance_margin_rate?,
+            maintenance_amount: maintenance_amount?,
+            max_leverage: max_leverage?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_the_serde_reader_parses() {
+        let texts = [
+            r#"{"a": ["1", "2.5", null, true, false, -3, 12345678901234567890, 1.5e3, {"b": "\u00e9\ud83d\ude00\n"}]}"#,
+            "[]",
+            "{}",
+            " \"x\" ",
+            "[[[]]]",
+        ];
+        for text in texts {
+            assert!(parse(text).is_ok(), "{text}");
+        }
+        assert_eq!(parse("[1.50, -0]").ok(), Some(Value::Array(vec![Value::Number("1.50"), Value::Number("-0")])));
+        assert_eq!(parse(r#""a\u00e9""#).ok(), Some(Value::String(Cow::Owned("aé".to_owned()))));
+    }
+
+    #[test]
+    fn refuses_what_the_serde_reader_refuses_with_its_message() {
+        for text in [
+            "", "[", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "01", "1.", "-", "1e", "\"\\x\"", "\"\\ud800\"",
+            "\"a\u{1}\"", "nul", "[1] 2", "\"abc", "tru", "{\"a\":1 \"b\":2}", "1e400", "{\"a\": [1, }",
+        ] {
+            let ours = parse(text).map(drop).map_err(|e| e.to_string());
+            let theirs = crate::json::from_str::<serde_json::Value>(text).map(drop).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "{text:?}");
+            assert!(ours.is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&text).is_err());
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn read_all_names_every_bad_field() {
+        let text = r#"{"wallet": "-1", "riskPercent": 5, "levrage": "1"}"#;
+        let errors: Vec<String> = match read_all::<crate::account::Account>(text) {
+            Ok(account) => panic!("read {account:?}"),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        };
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors.first().map(String::as_str), Some("wallet: must be 0 or more"));
+        assert_eq!(errors.get(1).map(String::as_str), Some("riskPercent: invalid type: integer `5`, expected a string"));
+        assert!(errors.get(2).is_some_and(|e| e.starts_with("levrage: unknown field `levrage`, expected one of")));
+        let first = from_str::<crate::account::Account>(text).map_err(|e| e.to_string());
+        assert_eq!(first, Err("wallet: must be 0 or more".to_owned()));
+        let missing = read_all::<crate::account::Funding>("{}").map_err(|e| e.len());
+        assert_eq!(missing, Err(2));
+    }
+}
