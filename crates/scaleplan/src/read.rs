@@ -944,6 +944,254 @@ impl FromJson for crate::Tier {
     }
 }
 
+/// A `#[serde(default)]` field's value once its object is walked: what was read, or the type's default.
+pub fn take_or_default<T: Default>(slot: Option<T>, seen: u64, index: usize) -> Option<T> {
+    let bit = 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
+    if seen & bit != 0 {
+        slot
+    } else {
+        Some(T::default())
+    }
+}
+
+unit_enum!(crate::ladder::Spacing, "enum Spacing", [Linear = "linear", Geometric = "geometric"]);
+unit_enum!(crate::ladder::RemainderPolicy, "enum RemainderPolicy", [Unplaced = "unplaced", TopUpLargest = "topUpLargest"]);
+
+/// A unit variant's payload in the object form (`{"flat": null}`), checked as serde checks it.
+fn unit_payload(value: &Value<'_>, inner: Option<&Value<'_>>, name: &str, ctx: &mut Ctx) -> Option<()> {
+    match inner {
+        None => Some(()),
+        Some(inner) => {
+            ctx.key::<()>(name, inner)?;
+            single_field(value, ctx).then_some(())
+        }
+    }
+}
+
+impl FromJson for crate::ladder::Sizes {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const NAMES: &[&str] = &["flat", "increasing", "decreasing", "skew", "custom"];
+        let (index, inner) = variant(value, ctx, "enum Sizes", NAMES)?;
+        let name = NAMES.get(index).copied().unwrap_or_default();
+        match index {
+            0 => unit_payload(value, inner, name, ctx).map(|()| Self::Flat),
+            1 => unit_payload(value, inner, name, ctx).map(|()| Self::Increasing),
+            2 => unit_payload(value, inner, name, ctx).map(|()| Self::Decreasing),
+            3 => newtype_variant(value, inner, name, ctx).map(Self::Skew),
+            _ => newtype_variant(value, inner, name, ctx).map(Self::Custom),
+        }
+    }
+}
+
+impl FromJson for crate::ladder::RiskBudget {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct RiskBudget",
+            names: &["account", "riskPercent", "stop", "entryFee"],
+            deny_unknown: true,
+        };
+        let (mut account, mut risk, mut stop, mut fee) = (None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut account, v, ctx),
+            1 => put(&mut risk, v, ctx),
+            2 => put(&mut stop, v, ctx),
+            _ => put(&mut fee, v, ctx),
+        })?;
+        let account = take(account, seen, 0, "account", ctx);
+        let risk_percent = take(risk, seen, 1, "riskPercent", ctx);
+        let stop = take(stop, seen, 2, "stop", ctx);
+        let entry_fee = take_or_default(fee, seen, 3);
+        Some(Self { account: account?, risk_percent: risk_percent?, stop: stop?, entry_fee: entry_fee? })
+    }
+}
+
+impl FromJson for crate::ladder::Total {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const NAMES: &[&str] = &["quantity", "notional", "riskBudget"];
+        let (index, inner) = variant(value, ctx, "enum Total", NAMES)?;
+        let name = NAMES.get(index).copied().unwrap_or_default();
+        match index {
+            0 => newtype_variant(value, inner, name, ctx).map(Self::Quantity),
+            1 => newtype_variant(value, inner, name, ctx).map(Self::Notional),
+            _ => newtype_variant(value, inner, name, ctx).map(Self::RiskBudget),
+        }
+    }
+}
+
+impl FromJson for crate::ladder::Tranche {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct Tranche",
+            names: &["price", "share", "quantity", "leverage"],
+            deny_unknown: true,
+        };
+        let (mut price, mut share, mut quantity, mut leverage) = (None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut price, v, ctx),
+            1 => put(&mut share, v, ctx),
+            2 => put(&mut quantity, v, ctx),
+            _ => put(&mut leverage, v, ctx),
+        })?;
+        let price = take(price, seen, 0, "price", ctx);
+        let share = take(share, seen, 1, "share", ctx);
+        let quantity = take(quantity, seen, 2, "quantity", ctx);
+        let leverage = take(leverage, seen, 3, "leverage", ctx);
+        Some(Self { price: price?, share: share?, quantity: quantity?, leverage: leverage? })
+    }
+}
+
+impl FromJson for crate::ladder::Generator {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct Generator",
+            names: &["from", "to", "count", "spacing", "sizes"],
+            deny_unknown: true,
+        };
+        let (mut from, mut to, mut count, mut spacing, mut sizes) = (None, None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut from, v, ctx),
+            1 => put(&mut to, v, ctx),
+            2 => put(&mut count, v, ctx),
+            3 => put(&mut spacing, v, ctx),
+            _ => put(&mut sizes, v, ctx),
+        })?;
+        let from = take(from, seen, 0, "from", ctx);
+        let to = take(to, seen, 1, "to", ctx);
+        let count = take(count, seen, 2, "count", ctx);
+        let spacing = take_or_default(spacing, seen, 3);
+        let sizes = take_or_default(sizes, seen, 4);
+        Some(Self { from: from?, to: to?, count: count?, spacing: spacing?, sizes: sizes? })
+    }
+}
+
+impl FromJson for crate::LadderSpec {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct LadderSpec",
+            names: &["tranches", "generate", "total", "remainder"],
+            deny_unknown: true,
+        };
+        let (mut tranches, mut generate, mut total, mut remainder) = (None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut tranches, v, ctx),
+            1 => put(&mut generate, v, ctx),
+            2 => put(&mut total, v, ctx),
+            _ => put(&mut remainder, v, ctx),
+        })?;
+        let tranches = take(tranches, seen, 0, "tranches", ctx);
+        let generate = take(generate, seen, 1, "generate", ctx);
+        let total = take(total, seen, 2, "total", ctx);
+        let remainder = take_or_default(remainder, seen, 3);
+        Some(Self { tranches: tranches?, generate: generate?, total: total?, remainder: remainder? })
+    }
+}
+
+impl FromJson for crate::ContractKind {
+    /// Internally tagged (`{"kind": "inverse", "contractSize": "100"}`): serde reads it from a buffered copy, so a
+    /// problem inside names the contract, not its field, and fields it does not know are skipped.
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const NAMES: &[&str] = &["linear", "inverse"];
+        let Value::Object(entries) = value else {
+            ctx.invalid_type(value, "internally tagged enum ContractKind");
+            return None;
+        };
+        let mut kind = None;
+        for (key, item) in entries {
+            if key == "kind" {
+                if kind.is_some() {
+                    ctx.fail("duplicate field `kind`");
+                    return None;
+                }
+                ctx.path.push(Segment::Key("kind".to_owned()));
+                let index = match item {
+                    Value::String(name) => match NAMES.iter().position(|n| *n == name.as_ref()) {
+                        Some(index) => Some(index),
+                        None => {
+                            ctx.fail(format!("unknown variant `{name}`, expected {}", one_of(NAMES)));
+                            None
+                        }
+                    },
+                    other => {
+                        ctx.invalid_type(other, "variant identifier");
+                        None
+                    }
+                };
+                ctx.path.pop();
+                kind = Some(index?);
+            }
+        }
+        let Some(kind) = kind else {
+            ctx.fail("missing field `kind`");
+            return None;
+        };
+        if kind == 0 {
+            return Some(Self::Linear);
+        }
+        let mut size = None;
+        for (key, item) in entries {
+            if key == "contractSize" {
+                if size.is_some() {
+                    ctx.fail("duplicate field `contractSize`");
+                    return None;
+                }
+                size = Some(crate::Price::from_json(item, ctx)?);
+            }
+        }
+        match size {
+            Some(contract_size) => Some(Self::Inverse { contract_size }),
+            None => {
+                ctx.fail("missing field `contractSize`");
+                None
+            }
+        }
+    }
+}
+
+impl FromJson for crate::Instrument {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct Instrument",
+            names: &[
+                "symbol", "contract", "tickSize", "quantityStep", "minQuantity", "minNotional", "makerFee", "takerFee",
+                "tiers",
+            ],
+            deny_unknown: false,
+        };
+        let (mut symbol, mut contract, mut tiers) = (None, None, None);
+        let mut sizes: [Option<crate::NonNegative>; 4] = [None; 4];
+        let mut fees: [Option<crate::Rate>; 2] = [None; 2];
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut symbol, v, ctx),
+            1 => put(&mut contract, v, ctx),
+            2..=5 => put(sizes.get_mut(i.saturating_sub(2)).unwrap_or(&mut None), v, ctx),
+            6 | 7 => put(fees.get_mut(i.saturating_sub(6)).unwrap_or(&mut None), v, ctx),
+            _ => put(&mut tiers, v, ctx),
+        })?;
+        let [tick, step, min_q, min_n] = sizes;
+        let [maker, taker] = fees;
+        let symbol = take(symbol, seen, 0, "symbol", ctx);
+        let contract = take(contract, seen, 1, "contract", ctx);
+        let tick_size = take(tick, seen, 2, "tickSize", ctx);
+        let quantity_step = take(step, seen, 3, "quantityStep", ctx);
+        let min_quantity = take(min_q, seen, 4, "minQuantity", ctx);
+        let min_notional = take(min_n, seen, 5, "minNotional", ctx);
+        let maker_fee = take(maker, seen, 6, "makerFee", ctx);
+        let taker_fee = take(taker, seen, 7, "takerFee", ctx);
+        let tiers = take(tiers, seen, 8, "tiers", ctx);
+        Some(Self {
+            symbol: symbol?,
+            contract: contract?,
+            tick_size: tick_size?,
+            quantity_step: quantity_step?,
+            min_quantity: min_quantity?,
+            min_notional: min_notional?,
+            maker_fee: maker_fee?,
+            taker_fee: taker_fee?,
+            tiers: tiers?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
