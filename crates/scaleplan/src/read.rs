@@ -1091,6 +1091,9 @@ impl FromJson for crate::ContractKind {
     /// problem inside names the contract, not its field, and fields it does not know are skipped.
     fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
         const NAMES: &[&str] = &["linear", "inverse"];
+        if let Value::Array(items) = value {
+            return contract_kind_of_seq(items, ctx);
+        }
         let Value::Object(entries) = value else {
             ctx.invalid_type(value, "internally tagged enum ContractKind");
             return None;
@@ -1103,19 +1106,7 @@ impl FromJson for crate::ContractKind {
                     return None;
                 }
                 ctx.path.push(Segment::Key("kind".to_owned()));
-                let index = match item {
-                    Value::String(name) => match NAMES.iter().position(|n| *n == name.as_ref()) {
-                        Some(index) => Some(index),
-                        None => {
-                            ctx.fail(format!("unknown variant `{name}`, expected {}", one_of(NAMES)));
-                            None
-                        }
-                    },
-                    other => {
-                        ctx.invalid_type(other, "variant identifier");
-                        None
-                    }
-                };
+                let index = tag(item, NAMES, ctx);
                 ctx.path.pop();
                 kind = Some(index?);
             }
@@ -1143,6 +1134,50 @@ impl FromJson for crate::ContractKind {
                 ctx.fail("missing field `contractSize`");
                 None
             }
+        }
+    }
+}
+
+/// An internally tagged enum's tag: a variant's name.
+fn tag(item: &Value<'_>, names: &[&str], ctx: &mut Ctx) -> Option<usize> {
+    match item {
+        Value::String(name) => match names.iter().position(|n| *n == name.as_ref()) {
+            Some(index) => Some(index),
+            None => {
+                ctx.fail(format!("unknown variant `{name}`, expected {}", one_of(names)));
+                None
+            }
+        },
+        other => {
+            ctx.invalid_type(other, "variant identifier");
+            None
+        }
+    }
+}
+
+/// serde also reads an internally tagged enum from an array: the tag first, then the variant's fields in order.
+fn contract_kind_of_seq(items: &[Value<'_>], ctx: &mut Ctx) -> Option<crate::ContractKind> {
+    let Some((first, rest)) = items.split_first() else {
+        ctx.fail("missing field `kind`");
+        return None;
+    };
+    ctx.path.push(Segment::Index(0));
+    let kind = tag(first, &["linear", "inverse"], ctx);
+    ctx.path.pop();
+    match (kind?, rest) {
+        (0, []) => Some(crate::ContractKind::Linear),
+        (0, more) => {
+            ctx.fail(format!("invalid length {}, expected 0 elements in sequence", more.len()));
+            None
+        }
+        (_, []) => {
+            ctx.fail("invalid length 0, expected struct variant ContractKind::Inverse with 1 element");
+            None
+        }
+        (_, [size]) => crate::Price::from_json(size, ctx).map(|contract_size| crate::ContractKind::Inverse { contract_size }),
+        (_, more) => {
+            ctx.fail(format!("invalid length {}, expected 1 element in sequence", more.len()));
+            None
         }
     }
 }
