@@ -6,8 +6,8 @@
 //! is not JSON is always refused with its syntax error, where serde, reading as it goes, may first meet a bad field
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
-//! Covered so far: the plan's instrument (with its contract kind and tiers), account, funding and ladder entries,
-//! and fills. The rest of `Plan` (exits, schedules), `FitSpec`, `ImpactRequest`, `ReplayRules`, candles and the
+//! Covered so far: the plan's instrument (with its contract kind and tiers), account, funding and entries (ladders
+//! and time schedules), and fills. The rest of `Plan` (exits, schedules), `FitSpec`, `ImpactRequest`, `ReplayRules`, candles and the
 //! calculator input are not read by hand yet.
 
 use proptest::prelude::*;
@@ -124,6 +124,7 @@ fn parts() -> Vec<(&'static str, Value)> {
     for plan in examples() {
         out.push(("instrument", plan["instrument"].clone()));
         out.push(("account", plan["account"].clone()));
+        out.push(("entries", plan["entries"].clone()));
         if let Some(ladder) = plan["entries"].get("ladder") {
             out.push(("ladder", ladder.clone()));
         }
@@ -141,6 +142,13 @@ fn parts() -> Vec<(&'static str, Value)> {
     out.push(("ladder", serde_json::json!({"generate": {"from": "1", "to": "2", "count": 2, "sizes": "increasing"}, "total": {"notional": "100"}})));
     out.push(("fills", serde_json::json!([{"price": "100", "quantity": "1"}, {"price": "90", "quantity": "2"}])));
     out.push(("funding", serde_json::json!({"rate": "0.0001", "intervals": "3"})));
+    out.push(("entries", serde_json::json!({"schedule": {
+        "start": "2024-01-01T00:00:00Z", "interval": "1d", "count": 3, "sizes": {"skew": "2"},
+        "total": {"riskBudget": {"account": "10000", "riskPercent": "2", "stop": "60000"}}, "remainder": "unplaced",
+        "path": [{"time": "2024-01-01T00:00:00Z", "price": "100"}, {"time": 1704153600000_u64, "price": "90"}]}})));
+    out.push(("entries", serde_json::json!({"schedule": {
+        "start": 1704067200000_u64, "interval": 3600000, "count": 2, "total": {"notional": "1000"},
+        "path": [{"time": "2024-01-01T00:00:00Z", "price": "100"}]}})));
     out
 }
 
@@ -150,6 +158,7 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "account" => agree::<scaleplan::account::Account>(text),
         "ladder" => agree::<scaleplan::LadderSpec>(text),
         "funding" => agree::<scaleplan::account::Funding>(text),
+        "entries" => agree::<scaleplan::plan::Entries>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }
 }

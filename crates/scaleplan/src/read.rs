@@ -403,11 +403,16 @@ pub struct Ctx {
     path: Vec<Segment>,
     errors: Vec<Error>,
     all: bool,
+    /// Above 0 while reading what serde reads from a buffered copy (a flattened struct), where paths are not kept.
+    quiet: u32,
+    /// Set by [`object`] when it read a struct from an array (as serde does from a buffered copy): the struct's
+    /// name and field count, for [`take`]'s `invalid length` message.
+    seq: Option<(&'static str, usize)>,
 }
 
 impl Ctx {
     fn new(all: bool) -> Self {
-        Self { path: Vec::new(), errors: Vec::new(), all }
+        Self { path: Vec::new(), errors: Vec::new(), all, quiet: 0, seq: None }
     }
 
     /// Whether reading should stop: the first problem is found and only the first is wanted.
@@ -421,6 +426,18 @@ impl Ctx {
             push_segment(&mut field, segment);
         }
         field
+    }
+
+    fn enter(&mut self, segment: Segment) {
+        if self.quiet == 0 {
+            self.path.push(segment);
+        }
+    }
+
+    fn leave(&mut self) {
+        if self.quiet == 0 {
+            self.path.pop();
+        }
     }
 
     /// Records `problem` at the current path.
@@ -455,16 +472,16 @@ impl Ctx {
 
     /// Reads `value` one key deeper.
     pub fn key<T: FromJson>(&mut self, key: &str, value: &Value<'_>) -> Option<T> {
-        self.path.push(Segment::Key(key.to_owned()));
+        self.enter(Segment::Key(key.to_owned()));
         let read = T::from_json(value, self);
-        self.path.pop();
+        self.leave();
         read
     }
 
     fn index<T: FromJson>(&mut self, index: usize, value: &Value<'_>) -> Option<T> {
-        self.path.push(Segment::Index(index));
+        self.enter(Segment::Index(index));
         let read = T::from_json(value, self);
-        self.path.pop();
+        self.leave();
         read
     }
 }
@@ -536,6 +553,10 @@ pub struct Fields {
 /// `value` is not an object.
 #[inline(never)]
 pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn FnMut(usize, &Value<'_>, &mut Ctx)) -> Option<u64> {
+    if let (Value::Array(items), true) = (value, ctx.quiet > 0) {
+        return positional(items, ctx, fields, field);
+    }
+    ctx.seq = None;
     let Value::Object(entries) = value else {
         ctx.invalid_type(value, fields.expecting);
         return None;
@@ -547,9 +568,9 @@ pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn
         }
         let Some(index) = fields.names.iter().position(|name| *name == key.as_ref()) else {
             if fields.deny_unknown {
-                ctx.path.push(Segment::Key(key.clone().into_owned()));
+                ctx.enter(Segment::Key(key.clone().into_owned()));
                 ctx.fail(format!("unknown field `{key}`, expected {}", one_of(fields.names)));
-                ctx.path.pop();
+                ctx.leave();
             }
             continue;
         };
@@ -559,11 +580,31 @@ pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn
             continue;
         }
         seen |= bit;
-        ctx.path.push(Segment::Key(key.clone().into_owned()));
+        ctx.enter(Segment::Key(key.clone().into_owned()));
         field(index, item, ctx);
-        ctx.path.pop();
+        ctx.leave();
     }
     (!ctx.stopped()).then_some(seen)
+}
+
+/// A struct from an array, its fields by position, as serde reads one from a buffered copy.
+fn positional(items: &[Value<'_>], ctx: &mut Ctx, fields: &Fields, field: &mut dyn FnMut(usize, &Value<'_>, &mut Ctx)) -> Option<u64> {
+    let count = fields.names.len();
+    let mut seen = 0_u64;
+    for (index, item) in items.iter().take(count).enumerate() {
+        field(index, item, ctx);
+        if ctx.stopped() {
+            return None;
+        }
+        seen |= 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
+    }
+    if items.len() > count {
+        let plural = if count == 1 { "element" } else { "elements" };
+        ctx.fail(format!("invalid length {}, expected {count} {plural} in sequence", items.len()));
+        return None;
+    }
+    ctx.seq = Some((fields.expecting, count));
+    Some(seen)
 }
 
 /// A field's value once its object is walked: what was read, the type's default when it was left out, or the
@@ -572,6 +613,11 @@ pub fn take<T: FromJson>(slot: Option<T>, seen: u64, index: usize, name: &str, c
     let bit = 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
     if seen & bit != 0 {
         return slot;
+    }
+    if let Some((expecting, count)) = ctx.seq {
+        let plural = if count == 1 { "element" } else { "elements" };
+        ctx.fail(format!("invalid length {index}, expected {expecting} with {count} {plural}"));
+        return None;
     }
     let default = T::missing();
     if default.is_none() {
@@ -584,6 +630,21 @@ pub fn take<T: FromJson>(slot: Option<T>, seen: u64, index: usize, name: &str, c
 /// and, for the object form, its value (the variant's name on the path while it is read).
 #[inline(never)]
 pub fn variant<'v, 'a>(value: &'v Value<'a>, ctx: &mut Ctx, expecting: &str, names: &[&str]) -> Option<(usize, Option<&'v Value<'a>>)> {
+    if ctx.quiet > 0 {
+        // From serde's buffered copy: its own messages for an enum.
+        match value {
+            Value::String(_) => {}
+            Value::Object(entries) if entries.len() == 1 => {}
+            Value::Object(_) => {
+                ctx.fail("invalid value: map, expected map with a single key");
+                return None;
+            }
+            other => {
+                ctx.invalid_type(other, "string or map");
+                return None;
+            }
+        }
+    }
     let (name, inner) = match value {
         Value::String(name) => (name.as_ref(), None),
         Value::Object(entries) => match entries.first() {
@@ -1105,9 +1166,9 @@ impl FromJson for crate::ContractKind {
                     ctx.fail("duplicate field `kind`");
                     return None;
                 }
-                ctx.path.push(Segment::Key("kind".to_owned()));
+                ctx.enter(Segment::Key("kind".to_owned()));
                 let index = tag(item, NAMES, ctx);
-                ctx.path.pop();
+                ctx.leave();
                 kind = Some(index?);
             }
         }
@@ -1161,9 +1222,9 @@ fn contract_kind_of_seq(items: &[Value<'_>], ctx: &mut Ctx) -> Option<crate::Con
         ctx.fail("missing field `kind`");
         return None;
     };
-    ctx.path.push(Segment::Index(0));
+    ctx.enter(Segment::Index(0));
     let kind = tag(first, &["linear", "inverse"], ctx);
-    ctx.path.pop();
+    ctx.leave();
     match (kind?, rest) {
         (0, []) => Some(crate::ContractKind::Linear),
         (0, more) => {
@@ -1224,6 +1285,131 @@ impl FromJson for crate::Instrument {
             taker_fee: taker_fee?,
             tiers: tiers?,
         })
+    }
+}
+
+impl FromJson for crate::UtcTime {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        millis_or_text(
+            value,
+            ctx,
+            "a UTC time as ISO-8601 text (2024-05-01T09:00:00Z) or Unix milliseconds",
+            |ms| Self::from_millis("", ms),
+            |text| Self::parse("", text),
+        )
+    }
+}
+
+impl FromJson for crate::Interval {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        millis_or_text(
+            value,
+            ctx,
+            "an interval like \"1d\", \"12h\", \"30m\" or a whole number of milliseconds",
+            |ms| Self::from_millis("", ms),
+            |text| Self::parse("", text),
+        )
+    }
+}
+
+/// A time or interval: a JSON integer of milliseconds or text, read by the type's own constructors.
+#[inline(never)]
+fn millis_or_text<T>(
+    value: &Value<'_>,
+    ctx: &mut Ctx,
+    expected: &str,
+    millis: fn(i64) -> crate::Result<T>,
+    text: fn(&str) -> crate::Result<T>,
+) -> Option<T> {
+    let read = match value {
+        Value::String(t) => text(t),
+        Value::Number(t) => match number_kind(t) {
+            Some(Number::Unsigned(n)) => millis(i64::try_from(n).unwrap_or(i64::MAX)),
+            Some(Number::Signed(n)) => millis(n),
+            _ => {
+                ctx.invalid_type(value, expected);
+                return None;
+            }
+        },
+        other => {
+            ctx.invalid_type(other, expected);
+            return None;
+        }
+    };
+    read.map_err(|e| ctx.fail(e.to_string())).ok()
+}
+
+impl FromJson for crate::schedule::PricePoint {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields { expecting: "struct PricePoint", names: &["time", "price"], deny_unknown: false };
+        let (mut time, mut price) = (None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut time, v, ctx),
+            _ => put(&mut price, v, ctx),
+        })?;
+        let time = take(time, seen, 0, "time", ctx);
+        let price = take(price, seen, 1, "price", ctx);
+        Some(Self { time: time?, price: price? })
+    }
+}
+
+impl FromJson for crate::ScheduleSpec {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields {
+            expecting: "struct ScheduleSpec",
+            names: &["start", "interval", "count", "sizes", "total", "remainder"],
+            deny_unknown: false,
+        };
+        let (mut start, mut interval, mut count, mut sizes, mut total, mut remainder) = (None, None, None, None, None, None);
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut start, v, ctx),
+            1 => put(&mut interval, v, ctx),
+            2 => put(&mut count, v, ctx),
+            3 => put(&mut sizes, v, ctx),
+            4 => put(&mut total, v, ctx),
+            _ => put(&mut remainder, v, ctx),
+        })?;
+        let start = take(start, seen, 0, "start", ctx);
+        let interval = take(interval, seen, 1, "interval", ctx);
+        let count = take(count, seen, 2, "count", ctx);
+        let sizes = take_or_default(sizes, seen, 3);
+        let total = take(total, seen, 4, "total", ctx);
+        let remainder = take_or_default(remainder, seen, 5);
+        Some(Self {
+            start: start?,
+            interval: interval?,
+            count: count?,
+            sizes: sizes?,
+            total: total?,
+            remainder: remainder?,
+        })
+    }
+}
+
+impl FromJson for crate::plan::ScheduleEntries {
+    /// `spec` is `#[serde(flatten)]`: serde reads `path` first, then the schedule from a buffered copy of the other
+    /// fields (so its problems name the schedule, not their field, and unknown fields are skipped).
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const FIELDS: Fields = Fields { expecting: "struct ScheduleEntries", names: &["path"], deny_unknown: false };
+        let mut path = None;
+        let seen = object(value, ctx, &FIELDS, &mut |_, v, ctx| put(&mut path, v, ctx))?;
+        let path = take(path, seen, 0, "path", ctx)?;
+        ctx.quiet = ctx.quiet.saturating_add(1);
+        let spec = crate::ScheduleSpec::from_json(value, ctx);
+        ctx.quiet = ctx.quiet.saturating_sub(1);
+        Some(Self { spec: spec?, path })
+    }
+}
+
+impl FromJson for crate::plan::Entries {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        const NAMES: &[&str] = &["ladder", "schedule"];
+        let (index, inner) = variant(value, ctx, "enum Entries", NAMES)?;
+        let name = NAMES.get(index).copied().unwrap_or_default();
+        match index {
+            0 => newtype_variant(value, inner, name, ctx).map(Self::Ladder),
+            _ => newtype_variant(value, inner, name, ctx).map(Self::Schedule),
+        }
     }
 }
 
