@@ -6,9 +6,9 @@
 //! is not JSON is always refused with its syntax error, where serde, reading as it goes, may first meet a bad field
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
-//! Covered so far: the plan's instrument (with its contract kind and tiers), account, funding and entries (ladders
-//! and time schedules), and fills. The rest of `Plan` (exits, schedules), `FitSpec`, `ImpactRequest`, `ReplayRules`, candles and the
-//! calculator input are not read by hand yet.
+//! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), and fills.
+//! `FitSpec`, `ImpactRequest`, `ParametricBook`, `ReplayRules`, candles and the calculator input are not read by
+//! hand yet.
 
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -122,6 +122,10 @@ fn examples() -> Vec<Value> {
 fn parts() -> Vec<(&'static str, Value)> {
     let mut out = Vec::new();
     for plan in examples() {
+        out.push(("plan", plan.clone()));
+        if let Some(exits) = plan.get("exits") {
+            out.push(("exits", exits.clone()));
+        }
         out.push(("instrument", plan["instrument"].clone()));
         out.push(("account", plan["account"].clone()));
         out.push(("entries", plan["entries"].clone()));
@@ -132,7 +136,7 @@ fn parts() -> Vec<(&'static str, Value)> {
             out.push(("funding", funding.clone()));
         }
     }
-    let mut inverse = out[0].1.clone();
+    let mut inverse = out[1].1.clone();
     inverse["contract"] = serde_json::json!({"kind": "inverse", "contractSize": "100"});
     out.push(("instrument", inverse));
     out.push(("ladder", serde_json::json!({
@@ -140,6 +144,19 @@ fn parts() -> Vec<(&'static str, Value)> {
         "total": {"riskBudget": {"account": "10000", "riskPercent": "2", "stop": "60000", "entryFee": "taker"}},
         "remainder": "topUpLargest"})));
     out.push(("ladder", serde_json::json!({"generate": {"from": "1", "to": "2", "count": 2, "sizes": "increasing"}, "total": {"notional": "100"}})));
+    let mut plan = out[0].1.clone();
+    plan["entries"] = out.iter().rev().find(|(n, _)| *n == "entries").map(|(_, v)| v.clone()).unwrap_or_default();
+    plan["restingOrders"] = "counted".into();
+    plan["entryLiquidity"] = "taker".into();
+    plan["funding"] = serde_json::json!({"rate": "0.0001", "intervals": "3"});
+    plan["exits"] = serde_json::json!({
+        "targets": [{"price": "70000", "share": "50", "of": "original", "liquidity": "maker"}],
+        "stopRules": [{"when": {"target": 0}, "moveTo": "breakeven"}, {"when": {"r": "1.5"}, "moveTo": {"trail": {"percent": "2"}}}],
+        "derisk": {"atR": "1", "share": "25", "of": "remaining", "moveTo": {"price": "64000"},
+            "then": {"every": {"r": "0.5"}, "count": 2, "share": "10", "of": "original", "trail": {"distance": "500"}}},
+        "defensive": {"price": "61000", "share": "100", "of": "remaining"}});
+    out.push(("plan", plan.clone()));
+    out.push(("exits", plan["exits"].clone()));
     out.push(("fills", serde_json::json!([{"price": "100", "quantity": "1"}, {"price": "90", "quantity": "2"}])));
     out.push(("funding", serde_json::json!({"rate": "0.0001", "intervals": "3"})));
     out.push(("entries", serde_json::json!({"schedule": {
@@ -159,6 +176,8 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "ladder" => agree::<scaleplan::LadderSpec>(text),
         "funding" => agree::<scaleplan::account::Funding>(text),
         "entries" => agree::<scaleplan::plan::Entries>(text),
+        "plan" => agree::<scaleplan::Plan>(text),
+        "exits" => agree::<scaleplan::ExitPlan>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }
 }
@@ -168,7 +187,7 @@ fn the_inputs_themselves_read_the_same() {
     for (name, value) in parts() {
         let text = value.to_string();
         check(name, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(ours::<scaleplan::Instrument>(&text).is_ok() || name != "instrument", "{text}");
+        assert!(scaleplan::json::from_str::<scaleplan::Instrument>(&text).is_ok() || name != "instrument", "{text}");
     }
 }
 

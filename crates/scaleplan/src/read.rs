@@ -1413,6 +1413,98 @@ impl FromJson for crate::plan::Entries {
     }
 }
 
+/// Implements [`FromJson`] for a struct from its field table: `field: "jsonName"`, with `= default` for a
+/// `#[serde(default)]` field. Each impl is the table and a few calls into [`object`] and [`take`].
+macro_rules! struct_reader {
+    ($ty:ty, $expecting:literal, deny = $deny:literal, { $($field:ident : $json:literal $(= $default:ident)?),* $(,)? }) => {
+        impl FromJson for $ty {
+            fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+                const FIELDS: Fields = Fields { expecting: $expecting, names: &[$($json),*], deny_unknown: $deny };
+                $(let mut $field = None;)*
+                let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| {
+                    let mut n = 0_usize;
+                    $(
+                        if i == n {
+                            put(&mut $field, v, ctx);
+                            return;
+                        }
+                        n = n.saturating_add(1);
+                    )*
+                    let _ = n;
+                })?;
+                let mut n = 0_usize;
+                $(
+                    let $field = struct_reader!(@take $field, seen, n, $json, ctx $(, $default)?);
+                    n = n.saturating_add(1);
+                )*
+                let _ = n;
+                Some(Self { $($field: $field?),* })
+            }
+        }
+    };
+    (@take $f:ident, $seen:ident, $n:ident, $json:literal, $ctx:ident) => { take($f, $seen, $n, $json, $ctx) };
+    (@take $f:ident, $seen:ident, $n:ident, $json:literal, $ctx:ident, default) => { take_or_default($f, $seen, $n) };
+}
+
+/// Implements [`FromJson`] for an externally tagged enum: `"json" => unit Variant` or `"json" => newtype Variant`.
+macro_rules! enum_reader {
+    ($ty:ty, $expecting:literal, [$($json:literal => $kind:ident $variant:ident),* $(,)?]) => {
+        impl FromJson for $ty {
+            fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+                const NAMES: &[&str] = &[$($json),*];
+                let (index, inner) = variant(value, ctx, $expecting, NAMES)?;
+                let name = NAMES.get(index).copied().unwrap_or_default();
+                let mut n = 0_usize;
+                $(
+                    if index == n {
+                        return enum_reader!(@$kind $variant, value, inner, name, ctx);
+                    }
+                    n = n.saturating_add(1);
+                )*
+                let _ = n;
+                None
+            }
+        }
+    };
+    (@unit $variant:ident, $value:ident, $inner:ident, $name:ident, $ctx:ident) => {
+        unit_payload($value, $inner, $name, $ctx).map(|()| Self::$variant)
+    };
+    (@newtype $variant:ident, $value:ident, $inner:ident, $name:ident, $ctx:ident) => {
+        newtype_variant($value, $inner, $name, $ctx).map(Self::$variant)
+    };
+}
+
+unit_enum!(crate::scaleout::ShareOf, "enum ShareOf", [Original = "original", Remaining = "remaining"]);
+enum_reader!(crate::scaleout::Trigger, "enum Trigger", ["target" => newtype Target, "r" => newtype R]);
+enum_reader!(crate::scaleout::StopMove, "enum StopMove", [
+    "entry" => unit Entry, "breakeven" => unit Breakeven, "price" => newtype Price, "trail" => newtype Trail,
+]);
+enum_reader!(crate::scaleout::Trail, "enum Trail", ["distance" => newtype Distance, "percent" => newtype Percent]);
+enum_reader!(crate::scaleout::Every, "enum Every", ["r" => newtype R, "price" => newtype Price]);
+
+struct_reader!(crate::scaleout::Target, "struct Target", deny = true, {
+    price: "price", share: "share", of: "of", liquidity: "liquidity",
+});
+struct_reader!(crate::scaleout::StopRule, "struct StopRule", deny = true, { when: "when", move_to: "moveTo" });
+struct_reader!(crate::scaleout::Derisk, "struct Derisk", deny = true, {
+    at_r: "atR", share: "share", of: "of", move_to: "moveTo", liquidity: "liquidity", then: "then",
+});
+struct_reader!(crate::scaleout::DeriskSteps, "struct DeriskSteps", deny = true, {
+    every: "every", count: "count", share: "share", of: "of", trail: "trail", liquidity: "liquidity",
+});
+struct_reader!(crate::scaleout::DefensiveExit, "struct DefensiveExit", deny = true, {
+    price: "price", share: "share", of: "of", liquidity: "liquidity",
+});
+struct_reader!(crate::ExitPlan, "struct ExitPlan", deny = true, {
+    targets: "targets" = default, stop_rules: "stopRules" = default, derisk: "derisk", defensive: "defensive",
+});
+struct_reader!(crate::Plan, "struct Plan", deny = true, {
+    version: "version", name: "name" = default, instrument: "instrument", model: "model", side: "side",
+    margin_mode: "marginMode", account: "account", leverage: "leverage", stop: "stop",
+    resting_orders: "restingOrders", entry_liquidity: "entryLiquidity", funding: "funding", entries: "entries",
+    exits: "exits",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
