@@ -6,9 +6,9 @@
 //! is not JSON is always refused with its syntax error, where serde, reading as it goes, may first meet a bad field
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
-//! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), and fills.
-//! `FitSpec`, `ImpactRequest`, `ParametricBook`, `ReplayRules`, candles and the calculator input are not read by
-//! hand yet.
+//! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), fills, `FitSpec`,
+//! `ReplayRules`, `ParametricBook`, `ContractKind`. `ImpactRequest`, candles and the calculator input are not read
+//! by hand yet.
 
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -157,6 +157,12 @@ fn parts() -> Vec<(&'static str, Value)> {
         "defensive": {"price": "61000", "share": "100", "of": "remaining"}});
     out.push(("plan", plan.clone()));
     out.push(("exits", plan["exits"].clone()));
+    out.push(("fit", serde_json::json!({"goal": "size", "buffer": {"pricePercent": "1"}, "riskPercent": "2"})));
+    out.push(("fit", serde_json::json!({"goal": "depth", "buffer": {"stopDistancePercent": "10"}})));
+    out.push(("rules", serde_json::json!({"start": "2024-01-01T00:00:00Z", "intrabar": "nearerFirst", "fundingInterval": "8h"})));
+    out.push(("rules", serde_json::json!({"start": 1704067200000_u64, "fundingInterval": 28800000})));
+    out.push(("book", serde_json::json!({"mid": "100", "spread": "0.1", "step": "0.5", "size": "2", "sizeIncrement": "1", "levels": 20})));
+    out.push(("contract", serde_json::json!({"kind": "inverse", "contractSize": "100"})));
     out.push(("fills", serde_json::json!([{"price": "100", "quantity": "1"}, {"price": "90", "quantity": "2"}])));
     out.push(("funding", serde_json::json!({"rate": "0.0001", "intervals": "3"})));
     out.push(("entries", serde_json::json!({"schedule": {
@@ -178,6 +184,10 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "entries" => agree::<scaleplan::plan::Entries>(text),
         "plan" => agree::<scaleplan::Plan>(text),
         "exits" => agree::<scaleplan::ExitPlan>(text),
+        "fit" => agree::<scaleplan::solver::FitSpec>(text),
+        "rules" => agree::<scaleplan::ReplayRules>(text),
+        "book" => agree::<scaleplan::impact::ParametricBook>(text),
+        "contract" => agree::<scaleplan::ContractKind>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }
 }

@@ -1505,6 +1505,25 @@ struct_reader!(crate::Plan, "struct Plan", deny = true, {
     exits: "exits",
 });
 
+unit_enum!(crate::solver::Goal, "enum Goal", [Size = "size", Leverage = "leverage", Depth = "depth"]);
+enum_reader!(crate::solver::Buffer, "enum Buffer", [
+    "pricePercent" => newtype PricePercent, "stopDistancePercent" => newtype StopDistancePercent,
+]);
+struct_reader!(crate::solver::FitSpec, "struct FitSpec", deny = true, {
+    goal: "goal", buffer: "buffer", risk_percent: "riskPercent",
+});
+unit_enum!(crate::replay::Intrabar, "enum Intrabar", [
+    Conservative = "conservative", Optimistic = "optimistic", NearerFirst = "nearerFirst"
+]);
+// `#[serde(default)]` on the struct: each field left out is the default rules' (every field's own default).
+struct_reader!(crate::ReplayRules, "struct ReplayRules", deny = true, {
+    intrabar: "intrabar" = default, start: "start" = default, funding_interval: "fundingInterval" = default,
+});
+struct_reader!(crate::impact::ParametricBook, "struct ParametricBook", deny = true, {
+    mid: "mid", spread: "spread", step: "step", size: "size", size_increment: "sizeIncrement" = default,
+    levels: "levels",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
