@@ -7,8 +7,8 @@
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
 //! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), fills, `FitSpec`,
-//! `ReplayRules`, `ParametricBook`, `ContractKind`. `ImpactRequest`, candles and the calculator input are not read
-//! by hand yet.
+//! `ReplayRules`, `ParametricBook`, `ContractKind`, the calculator's `LiquidationInput`. `ImpactRequest` and candles
+//! are not read by hand yet.
 
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -163,6 +163,15 @@ fn parts() -> Vec<(&'static str, Value)> {
     out.push(("rules", serde_json::json!({"start": 1704067200000_u64, "fundingInterval": 28800000})));
     out.push(("book", serde_json::json!({"mid": "100", "spread": "0.1", "step": "0.5", "size": "2", "sizeIncrement": "1", "levels": 20})));
     out.push(("contract", serde_json::json!({"kind": "inverse", "contractSize": "100"})));
+    out.push(("calculator", serde_json::json!({
+        "model": "bybit", "contract": "inverse", "side": "short", "quantity": "100", "entryPrice": "60000",
+        "walletBalance": "0.1", "maintenanceMarginRate": "0.005", "maintenanceAmount": "0", "contractSize": "1",
+        "marginMode": "cross", "otherMaintenanceMargin": "0", "otherUnrealizedPnl": "0", "takerFeeRate": "0.00055",
+        "tickSize": "0.5"})));
+    out.push(("calculator", serde_json::json!({
+        "model": "binance", "contract": "linear", "side": "long", "quantity": "1", "entryPrice": "60000",
+        "walletBalance": "1000", "tiers": [{"notionalFloor": "0", "notionalCap": null, "maintenanceMarginRate": "0.004",
+        "maintenanceAmount": "0", "maxLeverage": "125"}]})));
     out.push(("fills", serde_json::json!([{"price": "100", "quantity": "1"}, {"price": "90", "quantity": "2"}])));
     out.push(("funding", serde_json::json!({"rate": "0.0001", "intervals": "3"})));
     out.push(("entries", serde_json::json!({"schedule": {
@@ -188,6 +197,7 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "rules" => agree::<scaleplan::ReplayRules>(text),
         "book" => agree::<scaleplan::impact::ParametricBook>(text),
         "contract" => agree::<scaleplan::ContractKind>(text),
+        "calculator" => agree::<scaleplan_wasm::calculator::LiquidationInput>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }
 }
