@@ -7,8 +7,8 @@
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
 //! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), fills, `FitSpec`,
-//! `ReplayRules`, `ParametricBook`, `ContractKind`, the calculator's `LiquidationInput`. `ImpactRequest` and candles
-//! are not read by hand yet.
+//! `ReplayRules`, `ParametricBook`, `ContractKind`, the calculator's `LiquidationInput`, `ImpactRequest`. Candles are
+//! not read by hand yet.
 
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -163,6 +163,10 @@ fn parts() -> Vec<(&'static str, Value)> {
     out.push(("rules", serde_json::json!({"start": 1704067200000_u64, "fundingInterval": 28800000})));
     out.push(("book", serde_json::json!({"mid": "100", "spread": "0.1", "step": "0.5", "size": "2", "sizeIncrement": "1", "levels": 20})));
     out.push(("contract", serde_json::json!({"kind": "inverse", "contractSize": "100"})));
+    out.push(("impact", serde_json::json!({"side": "buy", "tranches": {"kind": "equal", "total": "3", "count": 3}, "refill": {"kind": "full"}})));
+    out.push(("impact", serde_json::json!({"side": "sell", "tranches": {"kind": "sizes", "sizes": ["1", "2"]},
+        "refill": {"kind": "fraction", "rate": "0.5"}, "budgetBps": "10", "benchmark": "mid", "quantityStep": "0.1"})));
+    out.push(("impact", serde_json::json!({"side": "buy", "tranches": ["equal", "3", 3], "refill": ["none"]})));
     out.push(("calculator", serde_json::json!({
         "model": "bybit", "contract": "inverse", "side": "short", "quantity": "100", "entryPrice": "60000",
         "walletBalance": "0.1", "maintenanceMarginRate": "0.005", "maintenanceAmount": "0", "contractSize": "1",
@@ -197,6 +201,7 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "rules" => agree::<scaleplan::ReplayRules>(text),
         "book" => agree::<scaleplan::impact::ParametricBook>(text),
         "contract" => agree::<scaleplan::ContractKind>(text),
+        "impact" => agree::<scaleplan::impact::ImpactRequest>(text),
         "calculator" => agree::<scaleplan_wasm::calculator::LiquidationInput>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }

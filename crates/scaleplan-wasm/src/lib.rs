@@ -640,7 +640,7 @@ pub fn market_impact(
             parametric.build().map_err(|e| to_js_error(&e.within("book")))?
         }
     };
-    let request: scaleplan::impact::ImpactRequest = from_js_serde("orders", orders)?;
+    let request: scaleplan::impact::ImpactRequest = from_js("orders", orders)?;
     let report = scaleplan::impact::market_impact(&parsed, &request).map_err(|e| to_js_error(&e.within("orders")))?;
     to_js(&report)
 }

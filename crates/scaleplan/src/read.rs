@@ -556,7 +556,6 @@ pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn
     if let (Value::Array(items), true) = (value, ctx.quiet > 0) {
         return positional(items, ctx, fields, field);
     }
-    ctx.seq = None;
     let Value::Object(entries) = value else {
         ctx.invalid_type(value, fields.expecting);
         return None;
@@ -584,6 +583,8 @@ pub fn object(value: &Value<'_>, ctx: &mut Ctx, fields: &Fields, field: &mut dyn
         field(index, item, ctx);
         ctx.leave();
     }
+    // Set after the fields: theirs (nested objects) are read by now.
+    ctx.seq = None;
     (!ctx.stopped()).then_some(seen)
 }
 
@@ -1522,6 +1523,123 @@ struct_reader!(crate::ReplayRules, "struct ReplayRules", deny = true, {
 struct_reader!(crate::impact::ParametricBook, "struct ParametricBook", deny = true, {
     mid: "mid", spread: "spread", step: "step", size: "size", size_increment: "sizeIncrement" = default,
     levels: "levels",
+});
+
+/// An internally tagged enum (`{"kind": "fraction", "rate": "0.5"}`, or serde's array form `["fraction", "0.5"]`):
+/// the variant's index and the rest of the value, which serde reads from a buffered copy.
+#[inline(never)]
+fn tagged<'a>(value: &Value<'a>, ctx: &mut Ctx, expecting: &str, names: &[&str]) -> Option<(usize, Value<'a>)> {
+    match value {
+        Value::Array(items) => {
+            let (first, rest) = items.split_first().or_else(|| {
+                ctx.fail("missing field `kind`");
+                None
+            })?;
+            ctx.enter(Segment::Index(0));
+            let index = tag(first, names, ctx);
+            ctx.leave();
+            Some((index?, Value::Array(rest.to_vec())))
+        }
+        Value::Object(entries) => {
+            let mut index = None;
+            let mut rest = Vec::with_capacity(entries.len());
+            for (key, item) in entries {
+                if key != "kind" {
+                    rest.push((key.clone(), item.clone()));
+                    continue;
+                }
+                if index.is_some() {
+                    ctx.fail("duplicate field `kind`");
+                    return None;
+                }
+                ctx.enter(Segment::Key("kind".to_owned()));
+                let read = tag(item, names, ctx);
+                ctx.leave();
+                index = Some(read?);
+            }
+            let Some(index) = index else {
+                ctx.fail("missing field `kind`");
+                return None;
+            };
+            Some((index, Value::Object(rest)))
+        }
+        other => {
+            ctx.invalid_type(other, expecting);
+            None
+        }
+    }
+}
+
+/// A unit variant of an internally tagged enum: any other fields are skipped, an array must hold only the tag.
+fn tagged_unit(rest: &Value<'_>, ctx: &mut Ctx) -> Option<()> {
+    match rest {
+        Value::Array(items) if !items.is_empty() => {
+            ctx.fail(format!("invalid length {}, expected 0 elements in sequence", items.len()));
+            None
+        }
+        _ => Some(()),
+    }
+}
+
+/// Reads `T` from a buffered copy: no paths inside.
+fn buffered<T: FromJson>(value: &Value<'_>, ctx: &mut Ctx) -> Option<T> {
+    ctx.quiet = ctx.quiet.saturating_add(1);
+    let read = T::from_json(value, ctx);
+    ctx.quiet = ctx.quiet.saturating_sub(1);
+    read
+}
+
+impl FromJson for crate::impact::walk::RefillRate {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        from_text(value, ctx, |text| Self::try_from(text.to_owned()))
+    }
+}
+
+/// `Refill::Fraction`'s fields.
+struct Fraction {
+    rate: crate::impact::walk::RefillRate,
+}
+struct_reader!(Fraction, "struct variant Refill::Fraction", deny = true, { rate: "rate" });
+
+/// `Tranches::Equal`'s fields.
+struct Equal {
+    total: crate::Quantity,
+    count: u32,
+}
+struct_reader!(Equal, "struct variant Tranches::Equal", deny = true, { total: "total", count: "count" });
+
+/// `Tranches::Sizes`'s fields.
+struct SizesList {
+    sizes: Vec<crate::Quantity>,
+}
+struct_reader!(SizesList, "struct variant Tranches::Sizes", deny = true, { sizes: "sizes" });
+
+impl FromJson for crate::impact::walk::Refill {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        let (index, rest) = tagged(value, ctx, "internally tagged enum Refill", &["none", "full", "fraction"])?;
+        match index {
+            0 => tagged_unit(&rest, ctx).map(|()| Self::None),
+            1 => tagged_unit(&rest, ctx).map(|()| Self::Full),
+            _ => buffered::<Fraction>(&rest, ctx).map(|f| Self::Fraction { rate: f.rate }),
+        }
+    }
+}
+
+impl FromJson for crate::impact::walk::Tranches {
+    fn from_json(value: &Value<'_>, ctx: &mut Ctx) -> Option<Self> {
+        let (index, rest) = tagged(value, ctx, "internally tagged enum Tranches", &["equal", "sizes"])?;
+        match index {
+            0 => buffered::<Equal>(&rest, ctx).map(|e| Self::Equal { total: e.total, count: e.count }),
+            _ => buffered::<SizesList>(&rest, ctx).map(|s| Self::Sizes { sizes: s.sizes }),
+        }
+    }
+}
+
+unit_enum!(crate::impact::walk::OrderSide, "enum OrderSide", [Buy = "buy", Sell = "sell"]);
+unit_enum!(crate::impact::walk::Benchmark, "enum Benchmark", [Best = "best", Mid = "mid"]);
+struct_reader!(crate::impact::ImpactRequest, "struct ImpactRequest", deny = true, {
+    side: "side", tranches: "tranches", refill: "refill", budget_bps: "budgetBps" = default,
+    benchmark: "benchmark" = default, quantity_step: "quantityStep" = default,
 });
 
 #[cfg(test)]
