@@ -7,8 +7,8 @@
 //! before the broken part. For such texts only "both refuse" is checked.
 //!
 //! Covered so far: `Plan` whole and in parts (instrument, account, funding, entries, exits), fills, `FitSpec`,
-//! `ReplayRules`, `ParametricBook`, `ContractKind`, the calculator's `LiquidationInput`, `ImpactRequest`. Candles are
-//! not read by hand yet.
+//! `ReplayRules`, `ParametricBook`, `ContractKind`, the calculator's `LiquidationInput`, `ImpactRequest`, candles as
+//! objects.
 
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -167,6 +167,9 @@ fn parts() -> Vec<(&'static str, Value)> {
     out.push(("impact", serde_json::json!({"side": "sell", "tranches": {"kind": "sizes", "sizes": ["1", "2"]},
         "refill": {"kind": "fraction", "rate": "0.5"}, "budgetBps": "10", "benchmark": "mid", "quantityStep": "0.1"})));
     out.push(("impact", serde_json::json!({"side": "buy", "tranches": ["equal", "3", 3], "refill": ["none"]})));
+    out.push(("candles", serde_json::json!([
+        {"time": 1704067200000_u64, "open": "100", "high": "110", "low": "90", "close": "105", "volume": "12.5"},
+        {"time": 1704153600000_u64, "open": "105", "high": "106", "low": "95", "close": "96"}])));
     out.push(("calculator", serde_json::json!({
         "model": "bybit", "contract": "inverse", "side": "short", "quantity": "100", "entryPrice": "60000",
         "walletBalance": "0.1", "maintenanceMarginRate": "0.005", "maintenanceAmount": "0", "contractSize": "1",
@@ -202,6 +205,7 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         "book" => agree::<scaleplan::impact::ParametricBook>(text),
         "contract" => agree::<scaleplan::ContractKind>(text),
         "impact" => agree::<scaleplan::impact::ImpactRequest>(text),
+        "candles" => agree::<Vec<scaleplan::candles::Candle>>(text),
         "calculator" => agree::<scaleplan_wasm::calculator::LiquidationInput>(text),
         _ => agree::<Vec<scaleplan::Fill>>(text),
     }

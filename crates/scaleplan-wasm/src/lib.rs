@@ -6,7 +6,6 @@
 pub mod calculator;
 
 use scaleplan::Error;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -512,12 +511,6 @@ fn from_js<T: scaleplan::read::FromJson>(what: &str, value: JsValue) -> Result<T
     scaleplan::read::from_str(&text).map_err(|e| js_read_error(what, e))
 }
 
-/// [`from_js`] through serde (`json::from_str` and the derived `Deserialize`), for the inputs not yet read by hand.
-fn from_js_serde<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
-    let text = js_text(what, &value)?;
-    scaleplan::json::from_str(&text).map_err(|e| js_read_error(what, e))
-}
-
 /// The JSON text of a JS value.
 fn js_text(what: &str, value: &JsValue) -> Result<String, JsError> {
     // Through JSON text and the core's reader rather than serde-wasm-bindgen's deserializer: that one reads only the
@@ -669,7 +662,7 @@ pub fn replay_plan(
     let candles = match candles.as_string() {
         Some(text) => scaleplan::candles::parse(&text).map_err(|e| to_js_error(&e))?,
         None => {
-            let rows: Vec<scaleplan::candles::Candle> = from_js_serde("candles", candles)?;
+            let rows: Vec<scaleplan::candles::Candle> = from_js("candles", candles)?;
             scaleplan::candles::Candles::new(rows).map_err(|e| to_js_error(&e))?
         }
     };
