@@ -1735,4 +1735,29 @@ mod tests {
         let missing = read_all::<crate::account::Funding>("{}").map_err(|e| e.len());
         assert_eq!(missing, Err(2));
     }
+
+    #[test]
+    fn read_all_names_every_bad_field_of_a_plan_with_its_path() {
+        let guide = include_str!("../data/examples/guide-btc-ladder.json");
+        assert!(from_str::<crate::Plan>(guide).is_ok());
+        let broken = guide
+            .replacen("\"leverage\"", "\"levrage\"", 1)
+            .replacen("\"price\": \"64000\"", "\"price\": \"-1\"", 1)
+            .replacen("\"side\": \"long\"", "\"side\": \"up\"", 1);
+        let errors: Vec<String> =
+            read_all::<crate::Plan>(&broken).err().unwrap_or_default().iter().map(ToString::to_string).collect();
+        let expected = [
+            "side: unknown variant `up`, expected `long` or `short`",
+            "levrage: unknown field `levrage`",
+            "entries.ladder.tranches[1].price: must be above 0",
+        ];
+        for (found, wanted) in errors.iter().zip(expected) {
+            assert!(found.starts_with(wanted), "{found} / {wanted}");
+        }
+        // Leverage is left out once misspelt: missing, reported after the fields that were there.
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors.iter().any(|e| e == "missing field `leverage`"), "{errors:?}");
+        let first = from_str::<crate::Plan>(&broken).map_err(|e| e.to_string());
+        assert_eq!(first.err().as_deref(), errors.first().map(String::as_str));
+    }
 }
