@@ -145,3 +145,72 @@ fn optional_decimal(field: &str, text: Option<&str>) -> Result<Decimal> {
 pub fn calculate(input: &LiquidationInput) -> Result<Liquidation> {
     liquidation(&input.to_config()?)
 }
+
+impl scaleplan::read::FromJson for Contract {
+    fn from_json(value: &scaleplan::read::Value<'_>, ctx: &mut scaleplan::read::Ctx) -> Option<Self> {
+        let index = scaleplan::read::unit_variant(value, ctx, "enum Contract", &["linear", "inverse"])?;
+        Some(if index == 0 { Self::Linear } else { Self::Inverse })
+    }
+}
+
+impl scaleplan::read::FromJson for LiquidationInput {
+    /// By hand, as the derived `Deserialize` reads it (the field table below is its declaration order).
+    fn from_json(value: &scaleplan::read::Value<'_>, ctx: &mut scaleplan::read::Ctx) -> Option<Self> {
+        use scaleplan::read::{object, put, take, take_or_default, Fields};
+        const NAMES: &[&str] = &[
+            "model", "contract", "side", "quantity", "entryPrice", "walletBalance", "maintenanceMarginRate",
+            "maintenanceAmount", "tiers", "contractSize", "marginMode", "otherMaintenanceMargin", "otherUnrealizedPnl",
+            "takerFeeRate", "tickSize",
+        ];
+        const FIELDS: Fields = Fields { expecting: "struct LiquidationInput", names: NAMES, deny_unknown: true };
+        let (mut model, mut contract, mut side, mut tiers, mut margin_mode) = (None, None, None, None, None);
+        // The text fields: quantity, entryPrice, walletBalance (required), then the optional ones.
+        let mut required: [Option<String>; 3] = Default::default();
+        let mut optional: [Option<Option<String>>; 7] = Default::default();
+        let seen = object(value, ctx, &FIELDS, &mut |i, v, ctx| match i {
+            0 => put(&mut model, v, ctx),
+            1 => put(&mut contract, v, ctx),
+            2 => put(&mut side, v, ctx),
+            3..=5 => put(required.get_mut(i.saturating_sub(3)).unwrap_or(&mut None), v, ctx),
+            8 => put(&mut tiers, v, ctx),
+            10 => put(&mut margin_mode, v, ctx),
+            6 | 7 => put(optional.get_mut(i.saturating_sub(6)).unwrap_or(&mut None), v, ctx),
+            9 => put(optional.get_mut(2).unwrap_or(&mut None), v, ctx),
+            _ => put(optional.get_mut(i.saturating_sub(8)).unwrap_or(&mut None), v, ctx),
+        })?;
+        let model = take(model, seen, 0, "model", ctx);
+        let contract = take(contract, seen, 1, "contract", ctx);
+        let side = take(side, seen, 2, "side", ctx);
+        let [q, e, w] = required;
+        let quantity = take(q, seen, 3, "quantity", ctx);
+        let entry_price = take(e, seen, 4, "entryPrice", ctx);
+        let wallet_balance = take(w, seen, 5, "walletBalance", ctx);
+        let [mmr, ma, cs, omm, opnl, fee, tick] = optional;
+        let maintenance_margin_rate = take_or_default(mmr, seen, 6);
+        let maintenance_amount = take_or_default(ma, seen, 7);
+        let tiers = take_or_default(tiers, seen, 8);
+        let contract_size = take_or_default(cs, seen, 9);
+        let margin_mode = take_or_default(margin_mode, seen, 10);
+        let other_maintenance_margin = take_or_default(omm, seen, 11);
+        let other_unrealized_pnl = take_or_default(opnl, seen, 12);
+        let taker_fee_rate = take_or_default(fee, seen, 13);
+        let tick_size = take_or_default(tick, seen, 14);
+        Some(Self {
+            model: model?,
+            contract: contract?,
+            side: side?,
+            quantity: quantity?,
+            entry_price: entry_price?,
+            wallet_balance: wallet_balance?,
+            maintenance_margin_rate: maintenance_margin_rate?,
+            maintenance_amount: maintenance_amount?,
+            tiers: tiers?,
+            contract_size: contract_size?,
+            margin_mode: margin_mode?,
+            other_maintenance_margin: other_maintenance_margin?,
+            other_unrealized_pnl: other_unrealized_pnl?,
+            taker_fee_rate: taker_fee_rate?,
+            tick_size: tick_size?,
+        })
+    }
+}

@@ -7,7 +7,6 @@ pub mod calculator;
 
 use scaleplan::Error;
 use scaleplan::write::ToJson;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -506,16 +505,29 @@ fn to_js_error(error: &Error) -> JsError {
 
 /// Reads a JS value as `T`, naming the field of any problem (`fills[1].price: must be above 0`); `what` names the
 /// argument, or is empty when the value is a document whose own paths are the field names (a plan).
-fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
+///
+/// Through the core's hand-written reader ([`scaleplan::read`]), so no serde visitor is compiled in for it.
+fn from_js<T: scaleplan::read::FromJson>(what: &str, value: JsValue) -> Result<T, JsError> {
+    let text = js_text(what, &value)?;
+    scaleplan::read::from_str(&text).map_err(|e| js_read_error(what, e))
+}
+
+/// The JSON text of a JS value.
+fn js_text(what: &str, value: &JsValue) -> Result<String, JsError> {
     // Through JSON text and the core's reader rather than serde-wasm-bindgen's deserializer: that one reads only the
     // fields a struct declares, so a misspelt field would pass silently; the reader refuses unknown fields and JSON
     // numbers for decimals, and names the field of the first problem.
     let name = if what.is_empty() { "plan" } else { what };
-    let text = js_sys::JSON::stringify(&value)
+    js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| to_js_error(&Error::invalid(name, "is required; pass a plain object or array")))?;
-    scaleplan::json::from_str(&text).map_err(|e| match e {
+        .ok_or_else(|| to_js_error(&Error::invalid(name, "is required; pass a plain object or array")))
+}
+
+/// A reader's error with the argument's name in front of its field.
+fn js_read_error(what: &str, error: Error) -> JsError {
+    let name = if what.is_empty() { "plan" } else { what };
+    match error {
         Error::Invalid { field, problem } => {
             let field = match (what.is_empty(), field.is_empty()) {
                 (_, true) => name.to_owned(),
@@ -525,7 +537,7 @@ fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError
             to_js_error(&Error::invalid(field, problem))
         }
         other => to_js_error(&other),
-    })
+    }
 }
 
 /// Writes a core result as a plain JS object: decimals as strings, `None` as `null`.

@@ -18,6 +18,7 @@ pub mod num;
 pub mod plan;
 pub mod position;
 pub mod presets;
+pub mod read;
 pub mod replay;
 pub mod scaleout;
 pub mod schedule;
