@@ -170,10 +170,11 @@ impl Draft {
     /// # Errors
     /// The first [`Problem`], with the pointer of its field.
     pub fn to_plan(&self) -> Result<Plan, Problem> {
-        // As text through the core's reader, the one plan reader of the app, the widget and the npm package (it
-        // names the field of a problem without serde_path_to_error's second copy of every type's parser).
+        // As text through the core's hand-written reader, the plan reader of the npm package too: it names the
+        // field of a problem as the derived serde readers did (a differential test holds them equal) without
+        // compiling those into the app and the widget.
         let text = serde_json::to_string(&self.0).unwrap_or_default();
-        scaleplan::json::from_str(&text).map_err(|e| match e {
+        scaleplan::read::from_str(&text).map_err(|e| match e {
             Error::Invalid { field, problem } => Problem { pointer: pointer_of(&field), message: problem },
             other => Problem { pointer: String::new(), message: other.to_string() },
         })
