@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::num::{
-    calc, round_dp, round_to_step, sum, Leverage, NonNegative, Percent, Positive, Price, Quantity, Round, Side,
+    calc, normalize, round_dp, round_to_step, sum, Leverage, NonNegative, Percent, Positive, Price, Quantity, Round, Side,
 };
 use crate::position::Fill;
 use crate::time::UtcTime;
@@ -794,7 +794,7 @@ fn floor_split(total: Decimal, weight: Decimal, weights: Decimal, step: Decimal)
     let numerator = t.checked_mul(w)?.checked_mul(ten(up.saturating_sub(down))?)?;
     let denominator = ws.checked_mul(s)?.checked_mul(ten(down.saturating_sub(up))?)?;
     let steps = numerator.checked_div_euclid(denominator)?;
-    Decimal::try_from_i128_with_scale(steps.checked_mul(s)?, step.scale()).ok().map(|d| d.normalize())
+    Decimal::try_from_i128_with_scale(steps.checked_mul(s)?, step.scale()).ok().map(normalize)
 }
 
 /// The cost per unit of quantity of each level, and the limit on their sum, in the terms of the total.
@@ -1012,7 +1012,7 @@ fn assemble(
 
 /// Order value of `quantity` at `price`: quote currency (linear) or USD (inverse).
 fn notional(quantity: Decimal, price: Price, instrument: &Instrument) -> Result<Decimal> {
-    instrument.contract.notional(quantity, price.get()).get("total").map(|d| d.normalize())
+    instrument.contract.notional(quantity, price.get()).get("total").map(normalize)
 }
 
 /// The exchange's checks on one rounded rung, as warnings; `earlier` is a rung before it at the same price.
@@ -1120,7 +1120,7 @@ fn shares(quantities: &[Decimal], placed: Decimal) -> Result<Vec<Decimal>> {
             missing = (calc(missing) + unit).get(context)?;
         }
     }
-    Ok(floored.into_iter().map(|d| d.normalize()).collect())
+    Ok(floored.into_iter().map(normalize).collect())
 }
 
 #[cfg(test)]
