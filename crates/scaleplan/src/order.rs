@@ -9,7 +9,9 @@ use std::cmp::Ordering;
 
 /// Sorts `items` by `compare`, keeping equal items in their order (as `slice::sort_by` does).
 pub(crate) fn sort_stable_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> Ordering) {
-    if items.len() < 2 {
+    // Already in order (a plan's warnings nearly always are: the walk raises them tranche by tranche): nothing
+    // to move, one comparison per neighbour.
+    if items.windows(2).all(|pair| matches!(pair, [a, b] if compare(a, b) != Ordering::Greater)) {
         return;
     }
     let order = {
