@@ -159,7 +159,7 @@ pub fn normalize(value: Decimal) -> Decimal {
     let mut scale = scale;
     while scale > 0 && mantissa % 10 == 0 {
         mantissa /= 10;
-        scale -= 1;
+        scale = scale.saturating_sub(1);
     }
     // Lossless: the low and middle 32 bits of the stripped mantissa.
     #[allow(clippy::cast_possible_truncation)]
@@ -186,7 +186,13 @@ const POWERS_OF_TEN: [i128; 39] = {
 
 /// `a / b` rounded as `how` says, for `b > 0`, in integers: one division where the decimal type's own rounding
 /// divides by ten once per dropped digit (the profile's largest single cost before this).
+///
+/// Operands that fit 64 bits (most figures) are divided in 64 bits: in wasm a 128-bit division is a library call
+/// (`__divti3`, `__modti3`), a 64-bit one a single instruction.
 fn divide_rounded(a: i128, b: i128, how: Round) -> Option<i128> {
+    if let (Ok(a), Ok(b)) = (i64::try_from(a), i64::try_from(b)) {
+        return divide_rounded_64(a, b, how).map(i128::from);
+    }
     let floor = a.checked_div_euclid(b)?;
     let rest = a.checked_rem_euclid(b)?;
     let up = match how {
@@ -205,6 +211,34 @@ fn divide_rounded(a: i128, b: i128, how: Round) -> Option<i128> {
     }
 }
 
+/// [`divide_rounded`] in 64 bits, the same rule.
+fn divide_rounded_64(a: i64, b: i64, how: Round) -> Option<i64> {
+    let floor = a.checked_div_euclid(b)?;
+    let rest = a.checked_rem_euclid(b)?;
+    let up = match how {
+        Round::Down => false,
+        Round::Up => rest > 0,
+        Round::Nearest => {
+            let other = b.checked_sub(rest)?;
+            rest > other || (rest == other && a >= 0)
+        }
+    };
+    if up {
+        floor.checked_add(1)
+    } else {
+        Some(floor)
+    }
+}
+
+/// `a·b`, for the integer paths: operands of 64 bits or less cannot overflow 128, so their product skips the
+/// overflow check (`__muloti4` in wasm, a quarter of the integer paths' time); others are checked.
+fn multiply(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a).wrapping_mul(i128::from(b))),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// [`round_dp`] on the 96-bit mantissa as an integer; `None` only where that cannot hold the result.
 fn round_dp_exact(value: Decimal, dp: u32, how: Round) -> Option<Decimal> {
     let scale = value.scale();
@@ -220,13 +254,13 @@ fn round_dp_exact(value: Decimal, dp: u32, how: Round) -> Option<Decimal> {
 /// multiplied back; `None` where an intermediate leaves `i128` or the result leaves the decimal range.
 fn round_to_step_exact(value: Decimal, step: Decimal, how: Round) -> Option<Decimal> {
     let scale = value.scale().max(step.scale());
-    let a = value.mantissa().checked_mul(ten_to(scale.checked_sub(value.scale())?)?)?;
-    let b = step.mantissa().checked_mul(ten_to(scale.checked_sub(step.scale())?)?)?;
+    let a = multiply(value.mantissa(), ten_to(scale.checked_sub(value.scale())?)?)?;
+    let b = multiply(step.mantissa(), ten_to(scale.checked_sub(step.scale())?)?)?;
     if b <= 0 {
         return None;
     }
     let steps = divide_rounded(a, b, how)?;
-    Decimal::try_from_i128_with_scale(steps.checked_mul(step.mantissa())?, step.scale()).ok()
+    Decimal::try_from_i128_with_scale(multiply(steps, step.mantissa())?, step.scale()).ok()
 }
 
 /// `numerator / denominator` rounded to a multiple of `step` as `how` says, from the exact fraction: one integer
@@ -245,12 +279,12 @@ pub(crate) fn divide_to_step(numerator: Decimal, denominator: Decimal, step: Dec
         .wrapping_sub(i64::from(numerator.scale()));
     let shift = ten_to(u32::try_from(exponent.unsigned_abs()).ok()?)?;
     let (a, bc) = if exponent >= 0 {
-        (a.checked_mul(shift)?, b.checked_mul(c)?)
+        (multiply(a, shift)?, multiply(b, c)?)
     } else {
-        (a, b.checked_mul(c)?.checked_mul(shift)?)
+        (a, multiply(multiply(b, c)?, shift)?)
     };
     let steps = divide_rounded(a, bc, how)?;
-    Decimal::try_from_i128_with_scale(steps.checked_mul(c)?, step.scale()).ok().map(normalize)
+    Decimal::try_from_i128_with_scale(multiply(steps, c)?, step.scale()).ok().map(normalize)
 }
 
 /// Parses user text as an exact decimal: plain digits, an optional sign and one decimal point.
