@@ -34,11 +34,11 @@ use crate::message::message;
 use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Rung, Total};
 use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
 use crate::position::Accumulated;
-use crate::num::{calc, round_dp, Leverage, NonNegative, Price, Round, Side};
+use crate::num::{calc, divide_to_step, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
 use crate::schedule::{build_schedule, PricePath, PricePoint, ScheduleSpec};
 use crate::time::UtcTime;
-use crate::valuation::{out, out_ratio, Margining, Valuation};
+use crate::valuation::{out, out_ratio, Margining, Valuation, OUTPUT_STEP};
 use crate::warning::{Warning, WarningKind};
 
 /// The plan file format this build reads and writes.
@@ -401,24 +401,32 @@ impl<'a> Walk<'a> {
         self.margin = (calc(value) / leverage.get() + self.margin).get("marginUsed")?;
 
         let cum = self.position.quantity();
-        let entry = self.position.average()?;
+        // The average entry as reported, rounded once from the exact fraction; the formulas below take the exact
+        // entry value instead of a 28-digit average.
+        let entry = self.position.average_rounded(OUTPUT_STEP, Round::Nearest)?;
         // The position's value at its entry, exact from the fills: every figure below that needs `q·E` takes it,
         // rather than multiplying out the 28-digit average again.
         let entry_value = self.position.entry_value()?;
         let wallet = plan.account.wallet.get();
         let (notional, funding, upnl, mark_value) = match entry {
-            Some(e) => (
-                match plan.instrument.contract {
-                    ContractKind::Linear => entry_value,
-                    ContractKind::Inverse { .. } => v.notional(cum, e).get("notional")?,
-                },
-                match plan.funding {
-                    Some(f) => (calc(entry_value) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?,
-                    None => Decimal::ZERO,
-                },
-                v.pnl_from_value(cum, entry_value, p).get("unrealizedPnl")?,
-                v.value(cum, p).get("value")?,
-            ),
+            Some(e) => {
+                let mark_value = v.value(cum, p).get("value")?;
+                (
+                    match plan.instrument.contract {
+                        ContractKind::Linear => entry_value,
+                        // Contracts × contract size: the price does not enter.
+                        ContractKind::Inverse { .. } => v.notional(cum, e).get("notional")?,
+                    },
+                    match plan.funding {
+                        Some(f) => {
+                            (calc(entry_value) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?
+                        }
+                        None => Decimal::ZERO,
+                    },
+                    v.pnl_between(entry_value, mark_value).get("unrealizedPnl")?,
+                    mark_value,
+                )
+            }
             None => (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO),
         };
         let equity = (calc(wallet) - self.fees + upnl).get("equity")?;
@@ -453,11 +461,18 @@ impl<'a> Walk<'a> {
             r: None,
         };
         let Some(e) = entry else { return Ok(row) };
-        row.average_entry = Some(Price::new("averageEntry", round_dp(e, OUTPUT_DECIMALS, Round::Nearest))?);
-        row.breakeven = v
-            .breakeven_from_value(cum, entry_value, costs, self.exit_fee)?
-            .map(|b| Price::new("breakeven", round_dp(b, OUTPUT_DECIMALS, plan.side.conservative_liquidation())))
-            .transpose()?;
+        row.average_entry = Some(Price::new("averageEntry", e)?);
+        let toward_entry = plan.side.conservative_liquidation();
+        row.breakeven = match v.breakeven_fraction(cum, entry_value, costs, self.exit_fee)? {
+            Some((numerator, denominator)) => {
+                let rounded = match divide_to_step(numerator, denominator, OUTPUT_STEP, toward_entry) {
+                    Some(rounded) => rounded,
+                    None => round_dp((calc(numerator) / denominator).get("breakeven")?, OUTPUT_DECIMALS, toward_entry),
+                };
+                Some(Price::new("breakeven", rounded)?)
+            }
+            None => None,
+        };
 
         let liq = self.liquidation(cum, e, entry_value)?;
         if let Some(liq) = &liq {
@@ -476,8 +491,9 @@ impl<'a> Walk<'a> {
                 let gap = ((calc(s) - lp.get()) * sign).get("liquidationBeyondStop")?;
                 row.liquidation_beyond_stop = Some(out_ratio(gap, s, "liquidationBeyondStop")?);
             }
+            let at_stop = v.value(cum, s).get("lossAtStop")?;
             let loss =
-                (-v.pnl_from_value(cum, entry_value, s) + costs + (v.value(cum, s) * self.exit_fee)).get("lossAtStop")?;
+                (-v.pnl_between(entry_value, at_stop) + costs + (calc(at_stop) * self.exit_fee)).get("lossAtStop")?;
             row.loss_at_stop = Some(out(loss));
             if wallet > Decimal::ZERO {
                 let percent = (calc(loss) * Decimal::ONE_HUNDRED).get("lossAtStopPercent")?;
@@ -488,7 +504,9 @@ impl<'a> Walk<'a> {
             }
         }
         if liq.is_none() {
-            // The wallet does not even cover the maintenance margin at the entry: liquidated as it opens.
+            // The wallet does not even cover the maintenance margin at the entry: liquidated as it opens, at the
+            // exact average entry.
+            let e = self.position.average()?.unwrap_or(e);
             row.liquidation_price = Some(Price::new("liquidationPrice", e)?);
             let gap = ((calc(p) - e) * sign).get("liquidationDistance")?;
             row.liquidation_distance = Some(out_ratio(gap, p, "liquidationDistance")?);

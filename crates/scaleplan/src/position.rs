@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::instrument::ContractKind;
-use crate::num::{calc, round_dp, Price, Quantity, Round};
+use crate::num::{calc, divide_to_step, round_dp, Price, Quantity, Round};
 
 /// One executed (or planned) order: a price and a size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,25 @@ impl Accumulated {
             ContractKind::Inverse { .. } => calc(self.quantity) / self.weighted,
         };
         average.get("averageEntry").map(Some)
+    }
+
+    /// The average entry rounded once to `step`, a power of ten (`10^−k`, k ≤ 28), as `how` says, from the exact fraction `Σ qᵢ·pᵢ / Σ qᵢ`
+    /// (linear) or `Σ qᵢ / Σ (qᵢ/pᵢ)` (inverse) in one integer division ([`divide_to_step`]) rather than the
+    /// 28-digit [`Accumulated::average`] rounded again; that only where the integers would overflow. `None` while
+    /// nothing is held.
+    pub(crate) fn average_rounded(&self, step: Decimal, how: Round) -> Result<Option<Decimal>> {
+        if self.quantity.is_zero() {
+            return Ok(None);
+        }
+        let (numerator, denominator) = match self.contract {
+            ContractKind::Linear => (self.weighted, self.quantity),
+            ContractKind::Inverse { .. } => (self.quantity, self.weighted),
+        };
+        if let Some(rounded) = divide_to_step(numerator, denominator, step, how) {
+            return Ok(Some(rounded));
+        }
+        let places = step.scale();
+        Ok(self.average()?.map(|average| round_dp(average, places, how)))
     }
 
     /// Keeps `rest` of the quantity (a partial close): the sums shrink in proportion and the average stays.

@@ -46,16 +46,17 @@ impl Valuation {
         }
     }
 
-    /// PnL of `quantity` held at an entry worth `entry_value` ([`Valuation::value`] at the entry, exact as the
-    /// fills add it up), closed at `exit`: linear `side·(q·P − V_E)`; inverse `side·(V_E − q·CS/P)`.
+    /// PnL of a position whose entry is worth `entry_value` ([`Valuation::value`] at the entry, exact as the fills
+    /// add it up), closed where it is worth `at_exit` (its value at the exit price): linear `side·(q·P − V_E)`;
+    /// inverse `side·(V_E − q·CS/P)`.
     ///
     /// The same PnL as [`Valuation::pnl`] from the average entry, without the average's 28-digit quotient: the plan's
-    /// walk keeps `Σ qᵢ·pᵢ` (or `Σ qᵢ·CS/pᵢ`) and so computes on short exact numbers.
-    pub(crate) fn pnl_from_value(self, quantity: Decimal, entry_value: Decimal, exit: Decimal) -> Calc {
-        let at_exit = self.value(quantity, exit);
+    /// walk keeps `Σ qᵢ·pᵢ` (or `Σ qᵢ·CS/pᵢ`) and so computes on short exact numbers, and it needs the value at the
+    /// exit price anyway (effective leverage, the exit fee at the stop).
+    pub(crate) fn pnl_between(self, entry_value: Decimal, at_exit: Decimal) -> Calc {
         let sign = self.side.sign();
         match self.contract {
-            ContractKind::Linear => (at_exit - entry_value) * sign,
+            ContractKind::Linear => (calc(at_exit) - entry_value) * sign,
             ContractKind::Inverse { .. } => (calc(entry_value) - at_exit) * sign,
         }
     }
@@ -88,6 +89,21 @@ impl Valuation {
         costs: Decimal,
         exit_fee: Decimal,
     ) -> Result<Option<Decimal>> {
+        match self.breakeven_fraction(quantity, entry_value, costs, exit_fee)? {
+            Some((numerator, denominator)) => (calc(numerator) / denominator).get("breakeven").map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The breakeven of [`Valuation::breakeven_from_value`] as `(numerator, denominator)`, both positive, so a
+    /// caller can round the exact quotient once ([`divide_to_step`]); `None` when no positive price breaks even.
+    pub(crate) fn breakeven_fraction(
+        self,
+        quantity: Decimal,
+        entry_value: Decimal,
+        costs: Decimal,
+        exit_fee: Decimal,
+    ) -> Result<Option<(Decimal, Decimal)>> {
         let context = "breakeven";
         let one = Decimal::ONE;
         let (numerator, denominator) = match (self.contract, self.side) {
@@ -105,7 +121,7 @@ impl Valuation {
         if numerator <= Decimal::ZERO || denominator <= Decimal::ZERO {
             return Ok(None);
         }
-        (calc(numerator) / denominator).get(context).map(Some)
+        Ok(Some((numerator, denominator)))
     }
 }
 
@@ -195,7 +211,7 @@ pub(crate) fn out_ratio(numerator: Decimal, denominator: Decimal, context: &str)
 }
 
 /// One unit in the last of [`OUTPUT_DECIMALS`] places.
-const OUTPUT_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, OUTPUT_DECIMALS);
+pub(crate) const OUTPUT_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, OUTPUT_DECIMALS);
 
 /// An output figure: rounded to [`OUTPUT_DECIMALS`], halves away from zero, trailing zeros dropped.
 pub(crate) fn out(value: Decimal) -> Decimal {

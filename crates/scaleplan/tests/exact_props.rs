@@ -2,7 +2,8 @@
 //! from the 28-digit average entry multiplied back out. Where an exact figure is a tie at the 8th place (common: a
 //! loss of 11,792.4268705 on a 10,000 wallet is exactly 117.924268705 %), rounding a 28-digit approximation of it
 //! can fall on the wrong side; these properties hold the loss at the stop, its percentage of the wallet, R and the
-//! notional to the exact rational rounded half away from zero, on linear ladders of short decimals.
+//! notional to the exact rational rounded half away from zero, and the breakeven to the exact rational rounded once
+//! toward the entry side (up for a long, down for a short), on linear ladders of short decimals.
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 use proptest::prelude::*;
@@ -19,6 +20,16 @@ fn exact_out(numerator: Decimal, denominator: Decimal) -> Decimal {
     let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
     let up = 2 * r > d || (2 * r == d && n >= 0);
     Decimal::from_i128_with_scale(if up { q + 1 } else { q }, 8).normalize()
+}
+
+/// `numerator / denominator` at 8 places rounded up (`up`) or down, from the integers of both.
+fn exact_directed(numerator: Decimal, denominator: Decimal, up: bool) -> Decimal {
+    let (n, d) = (numerator.mantissa(), denominator.mantissa());
+    let shift = 8 + denominator.scale() as i32 - numerator.scale() as i32;
+    let (n, d) = if shift >= 0 { (n * 10_i128.pow(shift as u32), d) } else { (n, d * 10_i128.pow((-shift) as u32)) };
+    let (n, d) = if d < 0 { (-n, -d) } else { (n, d) };
+    let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+    Decimal::from_i128_with_scale(if up && r > 0 { q + 1 } else { q }, 8).normalize()
 }
 
 fn plan(tranches: &[(i64, i64)], wallet: i64, risk: i64, long: bool) -> Plan {
@@ -67,6 +78,12 @@ proptest! {
             prop_assert_eq!(row.loss_at_stop_percent, Some(exact_out(loss * Decimal::ONE_HUNDRED, wallet)));
             prop_assert_eq!(row.r, Some(exact_out(loss, budget)));
             prop_assert_eq!(row.average_entry.map(|e| e.get()), Some(exact_out(weighted, cum)));
+            let breakeven = if long {
+                exact_directed(weighted + fees, cum * (Decimal::ONE - taker), true)
+            } else {
+                exact_directed(weighted - fees, cum * (Decimal::ONE + taker), false)
+            };
+            prop_assert_eq!(row.breakeven.map(|b| b.get()), Some(breakeven));
         }
     }
 }
