@@ -305,11 +305,11 @@ fn WidgetRoot(
     }
 }
 
-/// Hands a shown plan and its report to the page as JSON text.
+/// Hands a shown plan and its report to the page as JSON text, written by the core's writer (the npm package's
+/// bytes, the same as serde_json's), so the derived serializers of the report stay out of the widget.
 fn announce(on_change: &js_sys::Function, shown: &Shown) {
-    if let (Ok(plan), Ok(report)) = (serde_json::to_string(&shown.plan), serde_json::to_string(&shown.report)) {
-        let _ = on_change.call2(&JsValue::NULL, &JsValue::from_str(&plan), &JsValue::from_str(&report));
-    }
+    let (plan, report) = (scaleplan::write::to_json(&shown.plan), scaleplan::write::to_json(&shown.report));
+    let _ = on_change.call2(&JsValue::NULL, &JsValue::from_str(&plan), &JsValue::from_str(&report));
 }
 
 /// The compact card: the plan's name, the editable fields, the figures, the warnings.
