@@ -20,8 +20,11 @@ pub fn grouped(value: Decimal, places: Option<u32>) -> String {
         }
         None => value.normalize(),
     };
-    let text = value.abs().to_string();
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    // The core's writer (rust_decimal's characters, two digits at a time) instead of `to_string`, which divides the
+    // mantissa by ten once per digit: a keystroke at 100 tranches formats some 1,300 figures.
+    let written = scaleplan::text::decimal_text(value.abs());
+    let text = written.as_str();
+    let (int, frac) = text.split_once('.').map_or((text, None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(text.len().saturating_add(8));
     if value.is_sign_negative() && !value.is_zero() {
         out.push('−');

@@ -36,6 +36,7 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_crash_notice();
+        plans::flush_after_panic();
     }));
     let target = web_sys::window()
         .and_then(|w| w.document())
@@ -48,7 +49,8 @@ pub fn start() {
 }
 
 /// After a panic, a visible and recoverable notice at the top of the page instead of a dead app. The draft is
-/// stored on every change, so a reload loses nothing typed. The notice is built node by node, not from HTML text:
+/// stored once the typing pauses, and what still waits is written right after the notice
+/// ([`plans::flush_after_panic`]), so a reload loses nothing typed. The notice is built node by node, not from HTML text:
 /// the page's Trusted Types policy lets only Leptos's static templates through `innerHTML` (`www/trusted-html.js`).
 /// The Reload button has no handler of its own (an inline `onclick` is refused by the page's
 /// Content-Security-Policy, and a wasm closure would run in the instance that panicked): `www/start.js`, plain

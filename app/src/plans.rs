@@ -1,8 +1,9 @@
 //! The library of plans in the page: [`Plans`] (the library of [`crate::library`] over local storage, the plan
 //! open in this tab, what to tell the user) and [`PlansBar`], the "Plans" control at the top of the planner.
 //!
-//! Every change of the plan open is saved through the library's revision rule; other tabs' writes arrive as
-//! `storage` events and are taken in by the same rule. Opening a link, a file or an example adds a plan and
+//! Every change of the plan open is saved through the library's revision rule once the typing pauses
+//! ([`SAVE_DELAY_MS`]), and at once before anything else touches the library, when the page is hidden or left, and
+//! after a panic; other tabs' writes arrive as `storage` events and are taken in by the same rule. Opening a link, a file or an example adds a plan and
 //! switches to it, with a notice that offers the way back. A widget has none of this (no [`Plans`] in its
 //! context): it edits the widget's own plan and stores nothing.
 
@@ -50,6 +51,25 @@ pub struct Plans {
     open: RwSignal<String>,
     listing: RwSignal<Listing>,
     notice: RwSignal<Option<Notice>>,
+    /// The save of the plan open waiting for the typing to pause (dropping it cancels it).
+    pending: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+}
+
+/// How long a change of the plan open waits for the typing to pause before it is written: serializing and storing
+/// the plan's record on every keystroke took a tenth of a keystroke's work at 100 tranches.
+pub const SAVE_DELAY_MS: u32 = 250;
+
+thread_local! {
+    /// The page's library, for the panic hook ([`flush_after_panic`]).
+    static PAGE: std::cell::Cell<Option<Plans>> = const { std::cell::Cell::new(None) };
+}
+
+/// Writes the change still waiting to be saved, if any, without telling anyone (nothing reactive runs after a
+/// panic): the crash notice says the plan is saved, and a reload opens it as typed.
+pub fn flush_after_panic() {
+    if let Some(plans) = PAGE.with(std::cell::Cell::get) {
+        plans.flush_quietly();
+    }
 }
 
 /// Milliseconds since 1970 now.
@@ -127,14 +147,33 @@ impl Plans {
             open: RwSignal::new(id),
             listing: RwSignal::new(Listing::default()),
             notice: RwSignal::new(notice),
+            pending: StoredValue::new_local(None),
         };
         plans.refresh();
+        PAGE.with(|page| page.set(Some(plans)));
 
-        // Syncing with the outside: every change of the plan open is kept in local storage.
+        // Syncing with the outside: every change of the plan open is kept in local storage, once the typing pauses
+        // (the first run, the plan as opened, at once).
         let evaluated = planner.evaluated;
-        Effect::new(move |_| {
-            let valid = evaluated.with(Result::is_ok);
-            planner.draft.with(|draft| stash.with(|stash| plans.save(draft.value(), valid, stash)));
+        Effect::new(move |first: Option<()>| {
+            evaluated.track();
+            planner.draft.track();
+            stash.track();
+            if first.is_none() {
+                plans.save_now();
+                return;
+            }
+            let timeout = gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || plans.flush());
+            // Replacing the pending timeout drops it, which cancels it: only the last change is written.
+            plans.pending.set_value(Some(timeout));
+        });
+        // Nothing typed is lost: what waits is written when the page is hidden (a tab switched away from, a phone
+        // locked) or left (closed, reloaded, navigated away).
+        let _ = window_event_listener_untyped("pagehide", move |_| plans.flush());
+        let _ = window_event_listener_untyped("visibilitychange", move |_| {
+            if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
+                plans.flush();
+            }
         });
         // And other tabs' changes come in.
         let _ = window_event_listener(leptos::ev::storage, move |event| {
@@ -157,8 +196,42 @@ impl Plans {
         self.stash
     }
 
+    /// Runs `f` on the library, the change waiting to be saved written first, so every operation (and the revision
+    /// rule) sees the plan open as typed.
     fn with_library<U>(self, f: impl FnOnce(&mut Library<WebStore>) -> U) -> Option<U> {
+        self.flush();
         self.library.try_update_value(f)
+    }
+
+    /// Writes the change waiting to be saved now, if there is one.
+    fn flush(self) {
+        // Taken out first: the save below goes through `with_library`, which flushes again.
+        if self.pending.try_update_value(Option::take).flatten().is_some() {
+            self.save_now();
+        }
+    }
+
+    /// Keeps the plan open as it is now: the draft, whether it evaluates, and the stash.
+    fn save_now(self) {
+        let valid = self.planner.evaluated.with_untracked(Result::is_ok);
+        self.planner.draft.with_untracked(|draft| self.stash.with_untracked(|stash| self.save(draft.value(), valid, stash)));
+    }
+
+    /// [`Plans::flush`] after a panic: the library written to, nothing else (no notice, no refresh), and every read
+    /// allowed to find its value gone.
+    fn flush_quietly(self) {
+        if self.pending.try_update_value(Option::take).flatten().is_none() {
+            return;
+        }
+        let (Some(id), Some(valid)) = (self.open.try_get_untracked(), self.planner.evaluated.try_with_untracked(Result::is_ok))
+        else {
+            return;
+        };
+        let _ = self.planner.draft.try_with_untracked(|draft| {
+            self.stash.try_with_untracked(|stash| {
+                self.library.try_update_value(|l| l.save(&id, draft.value(), valid, stash, now()))
+            })
+        });
     }
 
     fn refresh(self) {
@@ -176,8 +249,9 @@ impl Plans {
         self.name_of(&self.open.get_untracked())
     }
 
-    /// Shows plan `id` (the plan open before stays as it is in the library: every change was saved as made).
+    /// Shows plan `id` (the plan open before stays as it is in the library: its last change is written first).
     pub fn switch(self, id: &str) {
+        self.flush();
         let Some(record) = self.library.with_value(|l| l.record(id).cloned()) else { return };
         self.open.set(id.to_owned());
         storage::set_open_plan_of_tab(id);
@@ -189,6 +263,7 @@ impl Plans {
     /// Adds `draft` as a new plan and opens it, saying so: `what` was opened (`plan.json`, `the plan from the
     /// link`), and the plan open before is kept.
     pub fn add_and_open(self, draft: &Draft, what: &str) {
+        self.flush();
         let previous = self.open.get_untracked();
         let previous_name = self.name_of(&previous);
         let Some(id) = self.with_library(|l| l.add(draft.value().clone(), None, Map::new(), None, now())) else { return };
@@ -322,6 +397,7 @@ impl Plans {
 
     /// Offers the whole library as one JSON file.
     pub fn export(self) {
+        self.flush();
         let at = now();
         let text = self.library.with_value(|l| l.export(at));
         let date = scaleplan::time::format_utc(at).chars().take(10).collect::<String>();

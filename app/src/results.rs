@@ -335,8 +335,10 @@ pub fn warnings_of(report: &PlanReport, index: usize) -> Vec<Warning> {
 /// The results section: the problem that stops evaluation (if any), the summary, the tranche table and the plan's
 /// warnings, then the charts.
 ///
-/// A keystroke re-derives the rows' texts once ([`row_views`]); each row of the table is its own memo, so only the
-/// rows whose texts changed touch the DOM, and the rows are keyed by index so none is rebuilt.
+/// Each row is a memo of its typed row and each cell formats its own figure from it ([`cell_text`]), so a
+/// keystroke formats only the rows that changed, with no table of texts built and copied in between; each row's
+/// warnings are a memo of their own, only the cells and warnings whose texts changed touch the DOM, and the rows are
+/// keyed by index so none is rebuilt.
 #[component]
 pub fn Results() -> impl IntoView {
     let planner = Planner::get();
@@ -345,11 +347,7 @@ pub fn Results() -> impl IntoView {
             s.as_ref().map(|s| (places_of(s.plan.instrument.tick_size.get()), places_of(s.plan.instrument.quantity_step.get())))
         })
     });
-    let table = Memo::new(move |_| {
-        let (price, quantity) = places.get().unwrap_or_default();
-        planner.shown.with(|s| s.as_ref().map(|s| row_views(&s.report, price, quantity)).unwrap_or_default())
-    });
-    let count = Memo::new(move |_| table.with(Vec::len));
+    let count = Memo::new(move |_| planner.shown.with(|s| s.as_ref().map_or(0, |s| s.report.rows.len())));
     let figures = Memo::new(move |_| {
         let (price, quantity) = places.get().unwrap_or_default();
         planner.shown.with(|s| s.as_ref().map(|s| summary(&s.report, price, quantity)).unwrap_or_default())
@@ -383,7 +381,7 @@ pub fn Results() -> impl IntoView {
                             {COLUMNS.iter().map(|c| view! { <th scope="col" aria-describedby=help_id(c.key)>{c.header}</th> }).collect_view()}
                         </tr></thead>
                         <tbody>
-                            <For each=move || 0..count.get() key=|i| *i children=move |i| view! { <ResultRow table index=i /> } />
+                            <For each=move || 0..count.get() key=|i| *i children=move |i| view! { <ResultRow places index=i /> } />
                         </tbody>
                     </table>
                 </div>
@@ -478,23 +476,32 @@ pub fn people_words(message: &str) -> String {
 /// Row `index` of the tranche table, and under it the row of its warnings when it has any.
 #[component]
 fn ResultRow(
-    /// Every row as shown.
-    table: Memo<Vec<RowView>>,
-    /// Which one.
+    /// The instrument's price and quantity precisions, `None` while no plan is shown.
+    places: Memo<Option<(Option<u32>, Option<u32>)>>,
+    /// Which row.
     index: usize,
 ) -> impl IntoView {
-    let row = Memo::new(move |_| table.with(|t| t.get(index).cloned()));
-    let flagged = Memo::new(move |_| row.with(|r| r.as_ref().is_some_and(|r| !r.warnings.is_empty())));
-    let cell = move |c: usize| move || row.with(|r| r.as_ref().and_then(|r| r.cells.get(c).cloned()).unwrap_or_default());
+    let shown = Planner::get().shown;
+    // The typed row with the precisions: the cells read this memo, not `shown`, since a source with many
+    // subscribers that all run again costs the square of their number (each leaves the source's ordered set).
+    let row = Memo::new(move |_| {
+        let (price, quantity) = places.get().unwrap_or_default();
+        shown.with(|s| s.as_ref().and_then(|s| s.report.rows.get(index)).map(|row| (row.clone(), price, quantity)))
+    });
+    let warnings = Memo::new(move |_| shown.with(|s| s.as_ref().map(|s| warnings_of(&s.report, index)).unwrap_or_default()));
+    let flagged = Memo::new(move |_| warnings.with(|w| !w.is_empty()));
+    let cell = move |column: &'static Column| {
+        move || row.with(|r| r.as_ref().map(|(row, price, quantity)| cell_text(row, column, *price, *quantity)).unwrap_or_default())
+    };
     view! {
         <tr class:sp-flagged=move || flagged.get()>
             <th scope="row">{index + 1}</th>
-            {COLUMNS.iter().enumerate().map(|(c, column)| view! { <td data-col=column.key>{cell(c)}</td> }).collect_view()}
+            {COLUMNS.iter().map(|column| view! { <td data-col=column.key>{cell(column)}</td> }).collect_view()}
         </tr>
         {move || flagged.get().then(|| view! {
             <tr class="sp-warning-row"><td colspan=COLUMNS.len() + 1>
                 <ul class="sp-warnings">
-                    {move || row.with(|r| r.as_ref().map(|r| r.warnings.clone()).unwrap_or_default()).into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
+                    {move || warnings.get().into_iter().map(|w| view! { <WarningItem warning=w /> }).collect_view()}
                 </ul>
             </td></tr>
         })}

@@ -50,6 +50,8 @@ test("a link, a file and an example each add a plan and open it; the plan before
   await page.getByLabel("Plan name").fill("My ladder");
   await page.getByLabel("Tranche 4 price").fill("60500");
   await lastAverage(page, "63,100.0");
+  // The library writes the plan (and names it after the plan) once the typing pauses (plans.rs SAVE_DELAY_MS).
+  await page.locator(".sp-plans-current strong").filter({ hasText: /^My ladder$/ }).waitFor();
   assert.equal(await openName(page), "My ladder", "a plan not named by hand is named after the plan");
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.getByRole("status").filter({ hasText: "Link copied" }).waitFor();
