@@ -91,13 +91,53 @@ fn push_segment(field: &mut String, segment: &Segment) {
 /// # Errors
 /// [`Error::Invalid`] with serde_json's message (without line and column) and the path of the value it was in.
 pub fn parse(text: &str) -> Result<Value<'_>, Error> {
-    let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
-    let value = parser.value().map_err(SyntaxError::into_error)?;
-    parser.skip_whitespace();
-    match parser.peek_byte() {
-        None => Ok(value),
-        Some(_) => Err(Error::invalid("", "trailing characters")),
+    parse_located(text).map_err(|e| e.error)
+}
+
+/// A syntax error of [`parse_located`]: the error [`parse`] gives, and where in the text it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// serde_json's message and the path of the value it was in.
+    pub error: Error,
+    /// 1-based line of the byte where reading stopped.
+    pub line: usize,
+    /// 1-based column (in bytes, as serde_json counts) of that byte; one past the last byte at the end of the text.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Located {
+    /// `line 3, column 14: result.list[2]: expected `,` or `]``, for text a person pasted and can look at.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.error)
     }
+}
+
+/// [`parse`], with the line and column of a syntax error, for text a person pasted (candles, a depth snapshot).
+///
+/// # Errors
+/// As [`parse`], located.
+pub fn parse_located(text: &str) -> Result<Value<'_>, Located> {
+    let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
+    let error = match parser.value() {
+        Ok(value) => {
+            parser.skip_whitespace();
+            match parser.peek_byte() {
+                None => return Ok(value),
+                Some(_) => Error::invalid("", "trailing characters"),
+            }
+        }
+        Err(e) => e.into_error(),
+    };
+    Err(locate(text, parser.pos, error))
+}
+
+#[cold]
+fn locate(text: &str, pos: usize, error: Error) -> Located {
+    let before = text.as_bytes().get(..pos).unwrap_or_default();
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i.saturating_add(1));
+    let line = before.iter().filter(|&&b| b == b'\n').count().saturating_add(1);
+    let column = pos.saturating_sub(line_start).saturating_add(1);
+    Located { error, line, column }
 }
 
 struct Parser<'a> {
@@ -340,6 +380,42 @@ impl<'a> Parser<'a> {
             None => Err(SyntaxError::new("number out of range")),
         }
     }
+}
+
+/// `value` as compact JSON text, numbers as they were written and fields in document order: how an error message
+/// quotes a value it cannot use (an exchange's status that is an object).
+#[cold]
+pub fn compact(value: &Value<'_>) -> String {
+    fn write(value: &Value<'_>, out: &mut crate::write::Out) {
+        match value {
+            Value::Null => out.null(),
+            Value::Bool(true) => out.raw("true"),
+            Value::Bool(false) => out.raw("false"),
+            Value::Number(text) => out.raw(text),
+            Value::String(text) => out.string(text),
+            Value::Array(items) => {
+                out.open_list();
+                for item in items {
+                    out.comma();
+                    write(item, out);
+                }
+                out.close_list();
+            }
+            Value::Object(fields) => {
+                out.open();
+                for (key, item) in fields {
+                    out.comma();
+                    out.string(key);
+                    out.raw(":");
+                    write(item, out);
+                }
+                out.close();
+            }
+        }
+    }
+    let mut out = crate::write::Out::default();
+    write(value, &mut out);
+    out.into_string()
 }
 
 /// A number as serde_json reads it: an integer when it is one and fits, otherwise a float.
