@@ -328,4 +328,13 @@ fn broken_json_is_refused_saying_where() {
     let parsed = parse(r#"[{"time": 1714521600000, "open": 1, "open": 2.50, "high": 3, "low": 1e0, "close": 2}]"#);
     let parsed = parsed.map(|c| c.iter().map(|c| (c.open().to_string(), c.low().to_string())).collect::<Vec<_>>());
     assert_eq!(parsed.map_err(|e| e.to_string()), Err("row 1, low: `1e0` is not a number; use digits and one `.`, like 65000.5".to_owned()));
+    let parsed = parse(r#"[{"time": 1714521600000, "open": 1, "open": 2.50, "high": 3, "low": 1.0, "close": 2}]"#);
+    let parsed = parsed.map(|c| c.iter().map(|c| (c.open().to_string(), c.low().to_string())).collect::<Vec<_>>());
+    assert_eq!(parsed.map_err(|e| e.to_string()), Ok(vec![("2.5".to_owned(), "1".to_owned())]));
+    // Keys are counted in name order (a map's), so `Open` is column 1 and `open` column 5.
+    let twice = parse(r#"[{"time": 1714521600000, "Open": "1", "open": "2", "high": "3", "low": "1", "close": "2"}]"#);
+    assert_eq!(
+        twice.map(|c| c.len()).map_err(|e| e.to_string()),
+        Err("row 1: names the open column twice (columns 1 and 5); keep one".to_owned())
+    );
 }

@@ -16,7 +16,6 @@
 //! millisecond is refused rather than rounded.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -963,9 +962,17 @@ fn read_objects<'t>(rows: &[Value<'t>]) -> Result<(Vec<Candle>, Vec<usize>)> {
         let Value::Object(entries) = raw else {
             return Err(Error::invalid(format!("row {row}"), "must be an object like {\"time\": …, \"open\": \"…\", …}"));
         };
-        // By name, a repeated name's last value (as a map reads it), so columns are numbered in name order.
-        let object: Vec<(&str, &Value<'t>)> =
-            entries.iter().map(|(k, v)| (k.as_ref(), v)).collect::<BTreeMap<_, _>>().into_iter().collect();
+        // In name order, a name given twice with its last value, as a map reads them (columns are numbered so).
+        // The crate's own sort: a BTreeMap would compile the standard library's stable sort into the package.
+        let mut object: Vec<(&str, &Value<'t>)> = entries.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+        crate::order::sort_stable_by(&mut object, |a, b| a.0.cmp(b.0));
+        object.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.1 = later.1;
+            }
+            same
+        });
         let names: Vec<String> = object.iter().map(|(k, _)| normalize(k)).collect();
         let columns = locate(&names, &format!("row {row}"))?;
         let [time, open, high, low, close] = [Column::Time, Column::Open, Column::High, Column::Low, Column::Close]
