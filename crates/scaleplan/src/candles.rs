@@ -463,7 +463,7 @@ pub fn parse_as(layout: Layout, text: &str) -> Result<Candles> {
     let (candles, numbers) = match layout {
         Layout::Csv => read_csv(text)?,
         Layout::BinanceCsv => read_binance_csv(text)?,
-        Layout::BinanceJson => read_arrays(json_rows(&json_array(text)?, "candles")?)?,
+        Layout::BinanceJson => read_arrays(rows_of(&json_array(text)?))?,
         Layout::BybitJson => {
             let response = json(text)?;
             let [ret_code, ret_msg, result] = fields(&response, "", &["retCode", "retMsg", "result"])?;
@@ -475,7 +475,7 @@ pub fn parse_as(layout: Layout, text: &str) -> Result<Candles> {
             let list = list.ok_or_else(|| {
                 Error::invalid("result.list", "is missing; paste the whole /v5/market/kline response")
             })?;
-            read_arrays(json_rows(list, "result.list")?)?
+            read_arrays(json_rows(list, "result.list")?.iter().cloned().map(Ok))?
         }
         Layout::OkxJson => {
             let response = json(text)?;
@@ -483,9 +483,9 @@ pub fn parse_as(layout: Layout, text: &str) -> Result<Candles> {
             check_status(code, message(msg, "msg")?, "code", "0")?;
             let data =
                 data.ok_or_else(|| Error::invalid("data", "is missing; paste the whole /api/v5/market/candles response"))?;
-            read_arrays(json_rows(data, "data")?)?
+            read_arrays(json_rows(data, "data")?.iter().cloned().map(Ok))?
         }
-        Layout::ObjectsJson => read_objects(json_rows(&json_array(text)?, "candles")?)?,
+        Layout::ObjectsJson => read_objects(rows_of(&json_array(text)?))?,
     };
     let hint = match layout {
         Layout::BinanceJson => " (Bybit's result.list and OKX's data are newest first: paste the whole response)",
@@ -898,15 +898,23 @@ fn check_status(status: Option<&Value<'_>>, message: Option<&str>, name: &str, o
     Err(Error::invalid(name, format!("the exchange answered with error {code} ({message}), not with candles")))
 }
 
-/// The whole text as JSON, refused when it is an object (read as Bybit or OKX instead).
-fn json_array(text: &str) -> Result<Value<'_>> {
+/// The rows of a top-level JSON array, each as its own text, refused when the text is an object (read as Bybit or
+/// OKX instead). Rows are parsed one at a time (`rows_of`), so a long paste is never held as one tree (a tree of
+/// 300,000 klines took three times the memory of their text).
+fn json_array(text: &str) -> Result<Vec<&str>> {
     if text.trim_start().starts_with('{') {
         return Err(Error::invalid(
             "candles",
             "is a JSON object, not an array of candles; a Bybit or OKX response is read with its own layout",
         ));
     }
-    json(text)
+    let located = |e| Error::invalid("candles", format!("is not valid JSON ({e})"));
+    read::array_items(text).map_err(located)?.ok_or_else(|| Error::invalid("candles", "must be a JSON array of candles"))
+}
+
+/// Each row's text parsed (it is JSON: [`read::array_items`] checked it).
+fn rows_of<'r, 't>(rows: &'r [&'t str]) -> impl ExactSizeIterator<Item = Result<Value<'t>>> + 'r {
+    rows.iter().map(|row| read::parse(row))
 }
 
 /// The elements of a JSON array of rows (named `path`).
@@ -932,13 +940,14 @@ fn cell_text<'t>(field: &str, value: &Value<'t>) -> Result<Cow<'t, str>> {
     }
 }
 
-fn read_arrays<'t>(rows: &[Value<'t>]) -> Result<(Vec<Candle>, Vec<usize>)> {
+fn read_arrays<'t>(rows: impl ExactSizeIterator<Item = Result<Value<'t>>>) -> Result<(Vec<Candle>, Vec<usize>)> {
     if rows.len() > MAX_CANDLES {
         return Err(too_many());
     }
-    build_all(rows.iter().enumerate().map(|(i, raw)| {
+    build_all(rows.enumerate().map(|(i, raw)| {
         let row = i.saturating_add(1);
-        let Value::Array(cells) = raw else {
+        let raw = raw?;
+        let Value::Array(cells) = &raw else {
             return Err(Error::invalid(
                 format!("row {row}"),
                 "must be an array like [time, \"open\", \"high\", \"low\", \"close\", \"volume\"]",
@@ -953,13 +962,14 @@ fn read_arrays<'t>(rows: &[Value<'t>]) -> Result<(Vec<Candle>, Vec<usize>)> {
     }))
 }
 
-fn read_objects<'t>(rows: &[Value<'t>]) -> Result<(Vec<Candle>, Vec<usize>)> {
+fn read_objects<'t>(rows: impl ExactSizeIterator<Item = Result<Value<'t>>>) -> Result<(Vec<Candle>, Vec<usize>)> {
     if rows.len() > MAX_CANDLES {
         return Err(too_many());
     }
-    build_all(rows.iter().enumerate().map(|(i, raw)| {
+    build_all(rows.enumerate().map(|(i, raw)| {
         let row = i.saturating_add(1);
-        let Value::Object(entries) = raw else {
+        let raw = raw?;
+        let Value::Object(entries) = &raw else {
             return Err(Error::invalid(format!("row {row}"), "must be an object like {\"time\": …, \"open\": \"…\", …}"));
         };
         // In name order, a name given twice with its last value, as a map reads them (columns are numbered so).

@@ -117,8 +117,26 @@ impl std::fmt::Display for Located {
 /// # Errors
 /// As [`parse`], located.
 pub fn parse_located(text: &str) -> Result<Value<'_>, Located> {
+    run(text, Parser::value)
+}
+
+/// The elements of `text`'s top-level array, each as its own text (valid JSON), or `None` when `text` is JSON but
+/// not an array: for reading a long list one element at a time. The whole text is checked as [`parse_located`]
+/// checks it (a syntax error anywhere is found before any element is read), but no tree of it is kept.
+///
+/// # Errors
+/// As [`parse_located`].
+pub fn array_items(text: &str) -> Result<Option<Vec<&str>>, Located> {
+    let mut probe = Parser { text, pos: 0, depth: MAX_DEPTH };
+    if probe.peek() != Some(b'[') {
+        return parse_located(text).map(|_| None);
+    }
+    run(text, Parser::items).map(Some)
+}
+
+fn run<'a, T>(text: &'a str, read: impl FnOnce(&mut Parser<'a>) -> Parsed<T>) -> Result<T, Located> {
     let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
-    let error = match parser.value() {
+    let error = match read(&mut parser) {
         Ok(value) => {
             parser.skip_whitespace();
             match parser.peek_byte() {
@@ -242,6 +260,25 @@ impl<'a> Parser<'a> {
         }
         self.close(b']', "trailing characters")?;
         Ok(Value::Array(items))
+    }
+
+    /// An array (the next value), as the text of each element.
+    fn items(&mut self) -> Parsed<Vec<&'a str>> {
+        if self.peek() != Some(b'[') {
+            return Err(self.eof_or("expected value"));
+        }
+        self.open()?;
+        let mut items = Vec::new();
+        let mut first = true;
+        while self.next_item(&mut first, b']')? {
+            let index = items.len();
+            self.skip_whitespace();
+            let start = self.pos;
+            self.value().map_err(|e| e.at(Segment::Index(index)))?;
+            items.push(self.text.get(start..self.pos).unwrap_or_default());
+        }
+        self.close(b']', "trailing characters")?;
+        Ok(items)
     }
 
     fn object(&mut self) -> Parsed<Value<'a>> {
