@@ -1668,6 +1668,12 @@ struct_reader!(crate::scaleout::DefensiveExit, "struct DefensiveExit", deny = tr
 struct_reader!(crate::ExitPlan, "struct ExitPlan", deny = true, {
     targets: "targets" = default, stop_rules: "stopRules" = default, derisk: "derisk", defensive: "defensive",
 });
+struct_reader!(crate::presets::Provenance, "struct Provenance", deny = false, { as_of: "asOf", source: "source" });
+struct_reader!(crate::presets::Preset, "struct Preset", deny = false, {
+    exchange: "exchange", symbol: "symbol", model: "model", as_of: "asOf", source: "source", notes: "notes",
+    tiers_source: "tiersSource", fees_source: "feesSource", funding_interval_hours: "fundingIntervalHours" = default,
+    instrument: "instrument",
+});
 struct_reader!(crate::Plan, "struct Plan", deny = true, {
     version: "version", name: "name" = default, instrument: "instrument", model: "model", side: "side",
     margin_mode: "marginMode", account: "account", leverage: "leverage", stop: "stop",
