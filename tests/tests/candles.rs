@@ -291,3 +291,50 @@ fn empty_and_oversized_inputs_are_refused_with_the_limit() {
         Ok(Err(format!("candles: has more than {limit} rows; use a shorter range or a longer interval")))
     );
 }
+
+/// JSON that is not JSON, or whose envelope is of the wrong shape: the message says where (line and column of the
+/// pasted text, and the path inside it) or names the field.
+#[test]
+fn broken_json_is_refused_saying_where() {
+    let cases = [
+        (
+            Layout::BinanceJson,
+            "[[1714521600000, \"1\", \"2\",\n  x]]",
+            "candles: is not valid JSON (line 2, column 3: [0][3]: expected value)",
+        ),
+        (Layout::ObjectsJson, "[{\"time\": 1}", "candles: is not valid JSON (line 1, column 13: EOF while parsing a value)"),
+        (Layout::BinanceJson, "[] x", "candles: is not valid JSON (line 1, column 4: trailing characters)"),
+        (Layout::BybitJson, r#"{"retCode": 0, "retMsg": 5, "result": {"list": []}}"#, "retMsg: must be a string, the exchange's message"),
+        (Layout::BybitJson, r#"{"retCode": 0, "result": {"list": 5}}"#, "result.list: must be a JSON array of candles"),
+        (Layout::BybitJson, r#"{"retCode": 0, "result": {"list": null}}"#, "result.list: is missing; paste the whole /v5/market/kline response"),
+        (Layout::BybitJson, r#"{"retCode": 0, "result": [5]}"#, "result: must be a JSON object with `list`"),
+        (Layout::BybitJson, r#"{"retCode": {"a": [1, "b"]}, "result": {}}"#, "retCode: the exchange answered with error {\"a\":[1,\"b\"]} (no message), not with candles"),
+        (Layout::OkxJson, r#"{"code": "0", "data": [], "data": []}"#, "candles: duplicate field `data`"),
+        (Layout::OkxJson, r#"{"code": null, "msg": null, "data": [["1714521600000", "1", "2", [0], "1"]]}"#, "row 1, low: must be a number or a decimal string, not an array or object"),
+        (Layout::BybitJson, "[0]", "candles: must be a JSON object with `retCode`, `retMsg`, `result`"),
+    ];
+    for (layout, text, expected) in cases {
+        assert_eq!(parse_as(layout, text).map(|c| c.len()).map_err(|e| e.to_string()), Err(expected.to_owned()), "{text}");
+    }
+    assert_eq!(
+        detect("{\"result\": 1,\n \"result\": 2}").map_err(|e| e.to_string()),
+        Err("candles: duplicate field `result`".to_owned())
+    );
+    assert_eq!(
+        detect("{\"data\": [}").map_err(|e| e.to_string()),
+        Err("candles: is not valid JSON (line 1, column 11: data[0]: expected value)".to_owned())
+    );
+    // Number cells keep their digits; a repeated key of an object row is read as its last value.
+    let parsed = parse(r#"[{"time": 1714521600000, "open": 1, "open": 2.50, "high": 3, "low": 1e0, "close": 2}]"#);
+    let parsed = parsed.map(|c| c.iter().map(|c| (c.open().to_string(), c.low().to_string())).collect::<Vec<_>>());
+    assert_eq!(parsed.map_err(|e| e.to_string()), Err("row 1, low: `1e0` is not a number; use digits and one `.`, like 65000.5".to_owned()));
+    let parsed = parse(r#"[{"time": 1714521600000, "open": 1, "open": 2.50, "high": 3, "low": 1.0, "close": 2}]"#);
+    let parsed = parsed.map(|c| c.iter().map(|c| (c.open().to_string(), c.low().to_string())).collect::<Vec<_>>());
+    assert_eq!(parsed.map_err(|e| e.to_string()), Ok(vec![("2.5".to_owned(), "1".to_owned())]));
+    // Keys are counted in name order (a map's), so `Open` is column 1 and `open` column 5.
+    let twice = parse(r#"[{"time": 1714521600000, "Open": "1", "open": "2", "high": "3", "low": "1", "close": "2"}]"#);
+    assert_eq!(
+        twice.map(|c| c.len()).map_err(|e| e.to_string()),
+        Err("row 1: names the open column twice (columns 1 and 5); keep one".to_owned())
+    );
+}

@@ -396,6 +396,13 @@ fn edited_presets_with_errors_are_refused_naming_the_entry() -> Result<()> {
     // Decimals are strings: a JSON float would already have lost exactness.
     let float_fee = edited(|p| p["instrument"]["takerFee"] = serde_json::json!(0.0005))?;
     assert_eq!(field_of(parse_presets(&float_fee)), Some("presets[0] (Binance BTCUSDT)".to_owned()));
+    // Inside the entry, the field is named too.
+    assert_eq!(
+        parse_presets(&float_fee).map(|p| p.len()).map_err(|e| e.to_string()),
+        Err("presets[0] (Binance BTCUSDT): instrument.takerFee: invalid type: floating point `0.0005`, expected a \
+             string"
+            .to_owned())
+    );
 
     let unknown_model = edited(|p| p["model"] = "deribit".into())?;
     assert_eq!(field_of(parse_presets(&unknown_model)), Some("presets[0] (Binance BTCUSDT).model".to_owned()));

@@ -16,15 +16,14 @@
 //! millisecond is refused rather than rounded.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
 use crate::num::{NonNegative, Price};
+use crate::read::{self, Value};
 use crate::time::{format_utc, parse_utc, MAX_MS, MIN_MS};
 
 /// The most candles one series may hold: a million rows is about two years of one-minute candles, far more than a
@@ -428,10 +427,11 @@ pub fn detect(text: &str) -> Result<Layout> {
             )),
         },
         Some('{') => {
-            let top: TopLevel<'_> = serde_json::from_str(body).map_err(json_error)?;
-            if top.result.is_some() || top.ret_code.is_some() {
+            let top = json(body)?;
+            let [ret_code, result, code, data] = fields(&top, "", &["retCode", "result", "code", "data"])?;
+            if result.is_some() || ret_code.is_some() {
                 Ok(Layout::BybitJson)
-            } else if top.data.is_some() || top.code.is_some() {
+            } else if data.is_some() || code.is_some() {
                 Ok(Layout::OkxJson)
             } else {
                 Err(Error::invalid(
@@ -463,24 +463,29 @@ pub fn parse_as(layout: Layout, text: &str) -> Result<Candles> {
     let (candles, numbers) = match layout {
         Layout::Csv => read_csv(text)?,
         Layout::BinanceCsv => read_binance_csv(text)?,
-        Layout::BinanceJson => read_arrays(json_rows(text)?)?,
+        Layout::BinanceJson => read_arrays(rows_of(&json_array(text)?))?,
         Layout::BybitJson => {
-            let response: BybitResponse<'_> = serde_json::from_str(text).map_err(json_error)?;
-            check_status(response.ret_code, response.ret_msg.as_deref(), "retCode", "0")?;
-            let list = response.result.and_then(|r| r.list).ok_or_else(|| {
+            let response = json(text)?;
+            let [ret_code, ret_msg, result] = fields(&response, "", &["retCode", "retMsg", "result"])?;
+            check_status(ret_code, message(ret_msg, "retMsg")?, "retCode", "0")?;
+            let list = match result {
+                Some(result) => fields(result, "result", &["list"])?[0],
+                None => None,
+            };
+            let list = list.ok_or_else(|| {
                 Error::invalid("result.list", "is missing; paste the whole /v5/market/kline response")
             })?;
-            read_arrays(list)?
+            read_arrays(json_rows(list, "result.list")?.iter().cloned().map(Ok))?
         }
         Layout::OkxJson => {
-            let response: OkxResponse<'_> = serde_json::from_str(text).map_err(json_error)?;
-            check_status(response.code, response.msg.as_deref(), "code", "0")?;
-            let data = response
-                .data
-                .ok_or_else(|| Error::invalid("data", "is missing; paste the whole /api/v5/market/candles response"))?;
-            read_arrays(data)?
+            let response = json(text)?;
+            let [code, msg, data] = fields(&response, "", &["code", "msg", "data"])?;
+            check_status(code, message(msg, "msg")?, "code", "0")?;
+            let data =
+                data.ok_or_else(|| Error::invalid("data", "is missing; paste the whole /api/v5/market/candles response"))?;
+            read_arrays(json_rows(data, "data")?.iter().cloned().map(Ok))?
         }
-        Layout::ObjectsJson => read_objects(json_rows(text)?)?,
+        Layout::ObjectsJson => read_objects(rows_of(&json_array(text)?))?,
     };
     let hint = match layout {
         Layout::BinanceJson => " (Bybit's result.list and OKX's data are newest first: paste the whole response)",
@@ -844,52 +849,48 @@ fn binance_cells<'t>(row: usize, cells: Vec<Cow<'t, str>>) -> Result<RawCandle<'
     }
 }
 
-/// The top-level names that tell Bybit (`retCode`, `result`) from OKX (`code`, `data`), even in an error response.
-#[derive(Deserialize)]
-struct TopLevel<'a> {
-    #[serde(borrow, rename = "retCode")]
-    ret_code: Option<&'a RawValue>,
-    #[serde(borrow)]
-    result: Option<&'a RawValue>,
-    #[serde(borrow)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
+/// Parses pasted JSON, saying where it stops being JSON: `candles: is not valid JSON (line 3, column 14: …)`.
+fn json(text: &str) -> Result<Value<'_>> {
+    read::parse_located(text).map_err(|e| Error::invalid("candles", format!("is not valid JSON ({e})")))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BybitResponse<'a> {
-    #[serde(borrow)]
-    ret_code: Option<&'a RawValue>,
-    ret_msg: Option<String>,
-    #[serde(borrow)]
-    result: Option<BybitResult<'a>>,
+/// The values of `names` in the object `value` (named `path`), `None` for a name left out or `null`. Other names
+/// are skipped, a name given twice is refused (as the derived readers did).
+fn fields<'v, 'a, const N: usize>(value: &'v Value<'a>, path: &str, names: &[&str; N]) -> Result<[Option<&'v Value<'a>>; N]> {
+    let Value::Object(entries) = value else {
+        let what = if path.is_empty() { "candles" } else { path };
+        return Err(Error::invalid(what, format!("must be a JSON object with {}", names.map(|n| format!("`{n}`")).join(", "))));
+    };
+    let mut found = [None; N];
+    for (key, item) in entries {
+        let Some(slot) = names.iter().position(|n| *n == key.as_ref()).and_then(|i| found.get_mut(i)) else { continue };
+        if slot.is_some() {
+            return Err(Error::invalid(if path.is_empty() { "candles" } else { path }, format!("duplicate field `{key}`")));
+        }
+        *slot = Some(item);
+    }
+    Ok(found.map(|item| item.filter(|v| **v != Value::Null)))
 }
 
-#[derive(Deserialize)]
-struct BybitResult<'a> {
-    #[serde(borrow)]
-    list: Option<Vec<&'a RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct OkxResponse<'a> {
-    #[serde(borrow)]
-    code: Option<&'a RawValue>,
-    msg: Option<String>,
-    #[serde(borrow)]
-    data: Option<Vec<&'a RawValue>>,
-}
-
-fn json_error(err: serde_json::Error) -> Error {
-    Error::invalid("candles", format!("is not valid JSON (line {}, column {}: {err})", err.line(), err.column()))
+/// An exchange's status message: a string, or nothing.
+fn message<'v>(value: Option<&'v Value<'_>>, name: &str) -> Result<Option<&'v str>> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.as_ref())),
+        Some(_) => Err(Error::invalid(name, "must be a string, the exchange's message")),
+    }
 }
 
 /// Refuses an exchange's error response, whose status is not `ok` (`0` or `"0"`).
-fn check_status(status: Option<&RawValue>, message: Option<&str>, name: &str, ok: &str) -> Result<()> {
+fn check_status(status: Option<&Value<'_>>, message: Option<&str>, name: &str, ok: &str) -> Result<()> {
     let Some(status) = status else { return Ok(()) };
-    let code = status.get().trim().trim_matches('"');
+    let code = match status {
+        Value::Number(text) => Cow::Borrowed(*text),
+        Value::String(text) => Cow::Borrowed(text.as_ref()),
+        Value::Bool(true) => Cow::Borrowed("true"),
+        Value::Bool(false) => Cow::Borrowed("false"),
+        other => Cow::Owned(read::compact(other)),
+    };
     if code == ok {
         return Ok(());
     }
@@ -897,44 +898,63 @@ fn check_status(status: Option<&RawValue>, message: Option<&str>, name: &str, ok
     Err(Error::invalid(name, format!("the exchange answered with error {code} ({message}), not with candles")))
 }
 
-/// The elements of a top-level JSON array, unparsed.
-fn json_rows(text: &str) -> Result<Vec<&RawValue>> {
+/// The rows of a top-level JSON array, each as its own text, refused when the text is an object (read as Bybit or
+/// OKX instead). Rows are parsed one at a time (`rows_of`), so a long paste is never held as one tree (a tree of
+/// 300,000 klines took three times the memory of their text).
+fn json_array(text: &str) -> Result<Vec<&str>> {
     if text.trim_start().starts_with('{') {
         return Err(Error::invalid(
             "candles",
             "is a JSON object, not an array of candles; a Bybit or OKX response is read with its own layout",
         ));
     }
-    serde_json::from_str(text).map_err(json_error)
+    let located = |e| Error::invalid("candles", format!("is not valid JSON ({e})"));
+    read::array_items(text).map_err(located)?.ok_or_else(|| Error::invalid("candles", "must be a JSON array of candles"))
+}
+
+/// Each row's text parsed (it is JSON: [`read::array_items`] checked it).
+fn rows_of<'r, 't>(rows: &'r [&'t str]) -> impl ExactSizeIterator<Item = Result<Value<'t>>> + 'r {
+    rows.iter().map(|row| read::parse(row))
+}
+
+/// The elements of a JSON array of rows (named `path`).
+fn json_rows<'v, 'a>(value: &'v Value<'a>, path: &str) -> Result<&'v [Value<'a>]> {
+    match value {
+        Value::Array(rows) => Ok(rows),
+        _ => Err(Error::invalid(path, "must be a JSON array of candles")),
+    }
 }
 
 /// A JSON cell as text: a string's contents or a number's literal digits (exact, never through a float).
-fn cell_text<'t>(field: &str, raw: &'t RawValue) -> Result<Cow<'t, str>> {
-    let literal = raw.get().trim();
-    match literal.chars().next() {
-        Some('"') => serde_json::from_str::<String>(literal)
-            .map(Cow::Owned)
-            .map_err(|_| Error::invalid(field, "is not a valid JSON string")),
-        Some('[' | '{') => Err(Error::invalid(field, "must be a number or a decimal string, not an array or object")),
-        Some('n') if literal == "null" => Ok(Cow::Borrowed("")),
-        _ => Ok(Cow::Borrowed(literal)),
+fn cell_text<'t>(field: &str, value: &Value<'t>) -> Result<Cow<'t, str>> {
+    match value {
+        Value::String(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text)),
+        Value::String(Cow::Owned(text)) => Ok(Cow::Owned(text.clone())),
+        Value::Number(text) => Ok(Cow::Borrowed(text)),
+        Value::Bool(true) => Ok(Cow::Borrowed("true")),
+        Value::Bool(false) => Ok(Cow::Borrowed("false")),
+        Value::Null => Ok(Cow::Borrowed("")),
+        Value::Array(_) | Value::Object(_) => {
+            Err(Error::invalid(field, "must be a number or a decimal string, not an array or object"))
+        }
     }
 }
 
-fn read_arrays(rows: Vec<&RawValue>) -> Result<(Vec<Candle>, Vec<usize>)> {
+fn read_arrays<'t>(rows: impl ExactSizeIterator<Item = Result<Value<'t>>>) -> Result<(Vec<Candle>, Vec<usize>)> {
     if rows.len() > MAX_CANDLES {
         return Err(too_many());
     }
-    build_all(rows.into_iter().enumerate().map(|(i, raw)| {
+    build_all(rows.enumerate().map(|(i, raw)| {
         let row = i.saturating_add(1);
-        let cells: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|_| {
-            Error::invalid(
+        let raw = raw?;
+        let Value::Array(cells) = &raw else {
+            return Err(Error::invalid(
                 format!("row {row}"),
                 "must be an array like [time, \"open\", \"high\", \"low\", \"close\", \"volume\"]",
-            )
-        })?;
+            ));
+        };
         let cells = cells
-            .into_iter()
+            .iter()
             .zip(Column::ALL)
             .map(|(cell, column)| cell_text(&at(row, column.name()), cell))
             .collect::<Result<Vec<_>>>()?;
@@ -942,18 +962,27 @@ fn read_arrays(rows: Vec<&RawValue>) -> Result<(Vec<Candle>, Vec<usize>)> {
     }))
 }
 
-fn read_objects(rows: Vec<&RawValue>) -> Result<(Vec<Candle>, Vec<usize>)> {
+fn read_objects<'t>(rows: impl ExactSizeIterator<Item = Result<Value<'t>>>) -> Result<(Vec<Candle>, Vec<usize>)> {
     if rows.len() > MAX_CANDLES {
         return Err(too_many());
     }
-    build_all(rows.into_iter().enumerate().map(|(i, raw)| {
+    build_all(rows.enumerate().map(|(i, raw)| {
         let row = i.saturating_add(1);
-        let object: Vec<(String, &RawValue)> = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get())
-            .map_err(|_| {
-                Error::invalid(format!("row {row}"), "must be an object like {\"time\": …, \"open\": \"…\", …}")
-            })?
-            .into_iter()
-            .collect();
+        let raw = raw?;
+        let Value::Object(entries) = &raw else {
+            return Err(Error::invalid(format!("row {row}"), "must be an object like {\"time\": …, \"open\": \"…\", …}"));
+        };
+        // In name order, a name given twice with its last value, as a map reads them (columns are numbered so).
+        // The crate's own sort: a BTreeMap would compile the standard library's stable sort into the package.
+        let mut object: Vec<(&str, &Value<'t>)> = entries.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+        crate::order::sort_stable_by(&mut object, |a, b| a.0.cmp(b.0));
+        object.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.1 = later.1;
+            }
+            same
+        });
         let names: Vec<String> = object.iter().map(|(k, _)| normalize(k)).collect();
         let columns = locate(&names, &format!("row {row}"))?;
         let [time, open, high, low, close] = [Column::Time, Column::Open, Column::High, Column::Low, Column::Close]
@@ -981,7 +1010,7 @@ fn required_cell(row: usize, cell: Result<Option<Cow<'_, str>>>, column: Column)
 /// The text of `column` in one JSON object, `None` when the object does not name it.
 fn object_cell<'t>(
     row: usize,
-    object: &[(String, &'t RawValue)],
+    object: &[(&str, &Value<'t>)],
     columns: &[Option<usize>; 6],
     column: Column,
 ) -> Result<Option<Cow<'t, str>>> {

@@ -118,14 +118,25 @@ pub fn preset(exchange: &str, symbol: &str) -> Result<Option<Preset>> {
 /// `presets[i]` with its exchange and symbol when those are readable (`presets[2] (okx BTC-USDT-SWAP)`);
 /// an unknown `model` is refused the same way.
 pub fn parse_presets(text: &str) -> Result<Vec<Preset>> {
-    let entries: Vec<serde_json::Value> = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("presets", format!("must be a JSON array of presets: {e}")))?;
-    entries.into_iter().enumerate().map(|(i, entry)| parse_entry(i, entry)).collect()
+    let entries = match crate::read::parse(text) {
+        Ok(crate::read::Value::Array(entries)) => entries,
+        Ok(other) => {
+            let what = match other {
+                crate::read::Value::Object(_) => "an object",
+                crate::read::Value::String(_) => "a string",
+                crate::read::Value::Number(_) => "a number",
+                _ => "not an array",
+            };
+            return Err(Error::invalid("presets", format!("must be a JSON array of presets, not {what}")));
+        }
+        Err(e) => return Err(Error::invalid("presets", format!("must be a JSON array of presets: {e}"))),
+    };
+    entries.iter().enumerate().map(|(i, entry)| parse_entry(i, entry)).collect()
 }
 
-fn parse_entry(index: usize, entry: serde_json::Value) -> Result<Preset> {
-    let field = entry_name(index, &entry);
-    let preset: Preset = serde_json::from_value(entry).map_err(|e| Error::invalid(field.clone(), e.to_string()))?;
+fn parse_entry(index: usize, entry: &crate::read::Value<'_>) -> Result<Preset> {
+    let field = entry_name(index, entry);
+    let preset: Preset = crate::read::from_value(entry).map_err(|e| Error::invalid(field.clone(), e.to_string()))?;
     if !MODELS.contains(&preset.model.as_str()) {
         return Err(Error::invalid(
             format!("{field}.model"),
@@ -136,8 +147,14 @@ fn parse_entry(index: usize, entry: serde_json::Value) -> Result<Preset> {
 }
 
 /// `presets[i]`, followed by `(exchange symbol)` when both are strings, so an error points at the entry.
-fn entry_name(index: usize, entry: &serde_json::Value) -> String {
-    let text = |key: &str| entry.get(key).and_then(serde_json::Value::as_str);
+fn entry_name(index: usize, entry: &crate::read::Value<'_>) -> String {
+    let text = |key: &str| match entry {
+        crate::read::Value::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).and_then(|(_, v)| match v {
+            crate::read::Value::String(text) => Some(text.as_ref()),
+            _ => None,
+        }),
+        _ => None,
+    };
     match (text("exchange"), text("symbol")) {
         (Some(exchange), Some(symbol)) => format!("presets[{index}] ({exchange} {symbol})"),
         _ => format!("presets[{index}]"),

@@ -91,13 +91,71 @@ fn push_segment(field: &mut String, segment: &Segment) {
 /// # Errors
 /// [`Error::Invalid`] with serde_json's message (without line and column) and the path of the value it was in.
 pub fn parse(text: &str) -> Result<Value<'_>, Error> {
-    let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
-    let value = parser.value().map_err(SyntaxError::into_error)?;
-    parser.skip_whitespace();
-    match parser.peek_byte() {
-        None => Ok(value),
-        Some(_) => Err(Error::invalid("", "trailing characters")),
+    parse_located(text).map_err(|e| e.error)
+}
+
+/// A syntax error of [`parse_located`]: the error [`parse`] gives, and where in the text it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// serde_json's message and the path of the value it was in.
+    pub error: Error,
+    /// 1-based line of the byte where reading stopped.
+    pub line: usize,
+    /// 1-based column (in bytes, as serde_json counts) of that byte; one past the last byte at the end of the text.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Located {
+    /// `line 3, column 14: result.list[2]: expected `,` or `]``, for text a person pasted and can look at.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.error)
     }
+}
+
+/// [`parse`], with the line and column of a syntax error, for text a person pasted (candles, a depth snapshot).
+///
+/// # Errors
+/// As [`parse`], located.
+pub fn parse_located(text: &str) -> Result<Value<'_>, Located> {
+    run(text, Parser::value)
+}
+
+/// The elements of `text`'s top-level array, each as its own text (valid JSON), or `None` when `text` is JSON but
+/// not an array: for reading a long list one element at a time. The whole text is checked as [`parse_located`]
+/// checks it (a syntax error anywhere is found before any element is read), but no tree of it is kept.
+///
+/// # Errors
+/// As [`parse_located`].
+pub fn array_items(text: &str) -> Result<Option<Vec<&str>>, Located> {
+    let mut probe = Parser { text, pos: 0, depth: MAX_DEPTH };
+    if probe.peek() != Some(b'[') {
+        return parse_located(text).map(|_| None);
+    }
+    run(text, Parser::items).map(Some)
+}
+
+fn run<'a, T>(text: &'a str, read: impl FnOnce(&mut Parser<'a>) -> Parsed<T>) -> Result<T, Located> {
+    let mut parser = Parser { text, pos: 0, depth: MAX_DEPTH };
+    let error = match read(&mut parser) {
+        Ok(value) => {
+            parser.skip_whitespace();
+            match parser.peek_byte() {
+                None => return Ok(value),
+                Some(_) => Error::invalid("", "trailing characters"),
+            }
+        }
+        Err(e) => e.into_error(),
+    };
+    Err(locate(text, parser.pos, error))
+}
+
+#[cold]
+fn locate(text: &str, pos: usize, error: Error) -> Located {
+    let before = text.as_bytes().get(..pos).unwrap_or_default();
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i.saturating_add(1));
+    let line = before.iter().filter(|&&b| b == b'\n').count().saturating_add(1);
+    let column = pos.saturating_sub(line_start).saturating_add(1);
+    Located { error, line, column }
 }
 
 struct Parser<'a> {
@@ -202,6 +260,25 @@ impl<'a> Parser<'a> {
         }
         self.close(b']', "trailing characters")?;
         Ok(Value::Array(items))
+    }
+
+    /// An array (the next value), as the text of each element.
+    fn items(&mut self) -> Parsed<Vec<&'a str>> {
+        if self.peek() != Some(b'[') {
+            return Err(self.eof_or("expected value"));
+        }
+        self.open()?;
+        let mut items = Vec::new();
+        let mut first = true;
+        while self.next_item(&mut first, b']')? {
+            let index = items.len();
+            self.skip_whitespace();
+            let start = self.pos;
+            self.value().map_err(|e| e.at(Segment::Index(index)))?;
+            items.push(self.text.get(start..self.pos).unwrap_or_default());
+        }
+        self.close(b']', "trailing characters")?;
+        Ok(items)
     }
 
     fn object(&mut self) -> Parsed<Value<'a>> {
@@ -342,18 +419,59 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A number as serde_json reads it: an integer when it is one and fits, otherwise a float.
+/// `value` as compact JSON text, numbers as they were written and fields in document order: how an error message
+/// quotes a value it cannot use (an exchange's status that is an object).
+#[cold]
+pub fn compact(value: &Value<'_>) -> String {
+    fn write(value: &Value<'_>, out: &mut crate::write::Out) {
+        match value {
+            Value::Null => out.null(),
+            Value::Bool(true) => out.raw("true"),
+            Value::Bool(false) => out.raw("false"),
+            Value::Number(text) => out.raw(text),
+            Value::String(text) => out.string(text),
+            Value::Array(items) => {
+                out.open_list();
+                for item in items {
+                    out.comma();
+                    write(item, out);
+                }
+                out.close_list();
+            }
+            Value::Object(fields) => {
+                out.open();
+                for (key, item) in fields {
+                    out.comma();
+                    out.string(key);
+                    out.raw(":");
+                    write(item, out);
+                }
+                out.close();
+            }
+        }
+    }
+    let mut out = crate::write::Out::default();
+    write(value, &mut out);
+    out.into_string()
+}
+
+/// A number as serde_json reads it: an integer when it is one and fits, otherwise a float (kept as its text: the
+/// reader never computes with it, so no float parsing or formatting is compiled in).
 #[derive(Clone, Copy)]
 enum Number {
     Unsigned(u64),
     Signed(i64),
-    Float(f64),
+    Float,
 }
+
+/// Where a JSON number stops fitting an f64: from 2^1024 - 2^970 up the nearest f64 is infinite (it is halfway past
+/// f64::MAX, whose last bit is odd, so it rounds to even, that is up). Its digits, the value being 0.digits × 10^309.
+const F64_LIMIT: &str = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
 
 fn number_kind(literal: &str) -> Option<Number> {
     let integer = !literal.contains(['.', 'e', 'E']);
     if integer && literal == "-0" {
-        return Some(Number::Float(-0.0));
+        return Some(Number::Float);
     }
     if integer {
         if let Ok(value) = literal.parse::<u64>() {
@@ -363,7 +481,58 @@ fn number_kind(literal: &str) -> Option<Number> {
             return Some(Number::Signed(value));
         }
     }
-    literal.parse::<f64>().ok().filter(|v| v.is_finite()).map(Number::Float)
+    let (_, digits, point) = significand(literal);
+    let out_of_range = !digits.is_empty() && (point > 309 || (point == 309 && digits.as_str() >= F64_LIMIT));
+    (!out_of_range).then_some(Number::Float)
+}
+
+/// A JSON number literal's sign, significant digits (no leading or trailing zeros; empty for zero) and where the
+/// decimal point goes: the value is `0.digits × 10^point`.
+fn significand(literal: &str) -> (bool, String, i64) {
+    let (negative, unsigned) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    // Beyond ±10^15 the answer no longer changes (out of range, or zero): saturate instead of overflowing.
+    let exponent: i64 = exponent.parse().unwrap_or(if exponent.starts_with('-') { -1_000_000_000_000_000 } else { 1_000_000_000_000_000 });
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = whole.bytes().chain(fraction.bytes());
+    let leading = all.clone().take_while(|&b| b == b'0').count();
+    let mut digits: String = all.skip(leading).map(char::from).collect();
+    digits.truncate(digits.trim_end_matches('0').len());
+    let whole_len = i64::try_from(whole.len()).unwrap_or(i64::MAX);
+    let leading = i64::try_from(leading).unwrap_or(i64::MAX);
+    let point = if digits.is_empty() { 0 } else { whole_len.saturating_sub(leading).saturating_add(exponent) };
+    (negative, digits, point)
+}
+
+/// A float literal as serde prints the f64 it reads (`Display` and `.0` when there is no point): exact for up to
+/// 15 significant digits, which every f64 keeps; longer literals are shown as written rather than rounded.
+fn float_text(literal: &str) -> String {
+    let (negative, digits, point) = significand(literal);
+    let mut text = String::from(if negative { "-" } else { "" });
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    let len = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    // Below the smallest subnormal (about 4.9e-324) an f64 is zero.
+    if digits.is_empty() || point < -323 {
+        text.push_str("0.0");
+    } else if point <= 0 {
+        text.push_str("0.");
+        text.push_str(&zeros(point.saturating_neg()));
+        text.push_str(&digits);
+    } else if point >= len {
+        text.push_str(&digits);
+        text.push_str(&zeros(point.saturating_sub(len)));
+        text.push_str(".0");
+    } else {
+        let (head, tail) = digits.split_at(usize::try_from(point).unwrap_or(0));
+        text.push_str(head);
+        text.push('.');
+        text.push_str(tail);
+    }
+    text
 }
 
 /// What a value is, in serde_json's words: `integer `10``, `string "x"`, `null`, `map`.
@@ -375,7 +544,7 @@ fn unexpected(value: &Value<'_>) -> String {
         Value::Number(text) => match number_kind(text) {
             Some(Number::Unsigned(n)) => format!("integer `{n}`"),
             Some(Number::Signed(n)) => format!("integer `{n}`"),
-            Some(Number::Float(n)) => format!("floating point `{n:?}`"),
+            Some(Number::Float) => format!("floating point `{}`", float_text(text)),
             None => format!("number `{text}`"),
         },
         Value::String(text) => format!("string {:?}", text.as_ref()),
@@ -1499,6 +1668,12 @@ struct_reader!(crate::scaleout::DefensiveExit, "struct DefensiveExit", deny = tr
 struct_reader!(crate::ExitPlan, "struct ExitPlan", deny = true, {
     targets: "targets" = default, stop_rules: "stopRules" = default, derisk: "derisk", defensive: "defensive",
 });
+struct_reader!(crate::presets::Provenance, "struct Provenance", deny = false, { as_of: "asOf", source: "source" });
+struct_reader!(crate::presets::Preset, "struct Preset", deny = false, {
+    exchange: "exchange", symbol: "symbol", model: "model", as_of: "asOf", source: "source", notes: "notes",
+    tiers_source: "tiersSource", fees_source: "feesSource", funding_interval_hours: "fundingIntervalHours" = default,
+    instrument: "instrument",
+});
 struct_reader!(crate::Plan, "struct Plan", deny = true, {
     version: "version", name: "name" = default, instrument: "instrument", model: "model", side: "side",
     margin_mode: "marginMode", account: "account", leverage: "leverage", stop: "stop",
@@ -1683,6 +1858,42 @@ impl FromJson for crate::candles::Candle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without computing in floats, numbers are refused where an f64 is infinite and printed as serde prints the f64
+    /// (`Display`, `.0` added) for literals of up to 15 significant digits.
+    #[test]
+    fn floats_are_judged_and_printed_as_serde_does_without_floats() {
+        let limit = format!("{}e-308", F64_LIMIT.get(..1).unwrap_or_default());
+        let mut literals: Vec<String> = [
+            "1.5", "-1.5", "0.0", "-0.0", "-0", "0e5", "-0e-5", "1e2", "1E+2", "1.50", "0.001", "1e-7", "123.456e-2",
+            "1e15", "1e16", "1e300", "1e308", "1.7976931348623157e308", "1.7976931348623158e308", "1.8e308", "1e309",
+            "-1e309", "1e400", "1e-400", "1e-320", "0.000e99999", "1e99999999999999999999", "1e-99999999999999999999",
+            "100000000000000000000", "-100000000000000000000", "99999999999999999999999.999", "18446744073709551616",
+            "-9223372036854775809", "5e-324", "2.5e-323",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        literals.push(limit);
+        // 2^1024 - 2^970 is the first infinite one; one unit in its last digit below is still finite.
+        literals.push(format!("0.{F64_LIMIT}e309"));
+        let below = F64_LIMIT.strip_suffix("792").map(|h| format!("0.{h}791999e309")).unwrap_or_default();
+        assert!(below.ends_with("791999e309"), "{below}");
+        literals.push(below);
+        for literal in &literals {
+            let float: f64 = literal.parse().unwrap_or(f64::NAN);
+            assert_eq!(number_kind(literal).is_some(), float.is_finite(), "{literal}");
+            let digits = significand(literal).1.len();
+            if float.is_finite() && digits <= 15 {
+                let mut serde = format!("{float}");
+                if !serde.contains('.') {
+                    serde.push_str(".0");
+                }
+                assert_eq!(float_text(literal), serde, "{literal}");
+            }
+        }
+    }
+
 
     #[test]
     fn parses_what_the_serde_reader_parses() {

@@ -15,9 +15,8 @@
 //! Prices and sizes must be decimal strings, as all three send them; a JSON number is refused rather than read
 //! through a float. Errors name the field as it appears in the pasted JSON: `result.a[3][0]: must be above 0`.
 
-use serde_json::{Map, Value};
-
 use crate::error::{Error, Result};
+use crate::read::{self, Value};
 use crate::impact::book::{Layout, Level, OrderBook, ParsedBook, MAX_LEVELS};
 use crate::num::{Price, Quantity};
 
@@ -47,35 +46,57 @@ pub const MAX_DEPTH_BYTES: usize = 16 * 1024 * 1024;
 /// [`OrderBook::from_levels`] otherwise.
 pub fn parse_depth(text: &str) -> Result<ParsedBook> {
     Error::check_text_size("book", text, MAX_DEPTH_BYTES, ", more than any exchange's depth response")?;
-    let value: Value = serde_json::from_str(text)
+    let value = read::parse_located(text)
         .map_err(|e| Error::invalid("book", format!("is not valid JSON ({e}); {EXPECTED}")))?;
-    let Value::Object(root) = value else {
+    let Value::Object(fields) = &value else {
         return Err(Error::invalid("book", format!("must be a JSON object; {EXPECTED}")));
     };
+    let root = Object(fields);
     if let Some(data) = root.get("data") {
-        return okx(&root, data);
+        return okx(root, data);
     }
     if let Some(result) = root.get("result") {
-        check_bybit_code(&root)?;
+        check_bybit_code(root)?;
         let Value::Object(result) = result else {
             return Err(Error::invalid("result", "must be an object holding `b` and `a`"));
         };
-        return sides(result, "b", "a", "result.", Layout::Bybit);
+        return sides(Object(result), "b", "a", "result.", Layout::Bybit);
     }
     if root.contains_key("b") || root.contains_key("a") {
-        return sides(&root, "b", "a", "", Layout::Bybit);
+        return sides(root, "b", "a", "", Layout::Bybit);
     }
     if root.contains_key("bids") || root.contains_key("asks") {
         let layout = if root.contains_key("lastUpdateId") { Layout::Binance } else { Layout::BidsAsks };
-        return sides(&root, "bids", "asks", "", layout);
+        return sides(root, "bids", "asks", "", layout);
     }
     Err(Error::invalid("book", format!("has no bids and asks; {EXPECTED}")))
 }
 
-fn okx(root: &Map<String, Value>, data: &Value) -> Result<ParsedBook> {
+/// An object's fields, looked up as a map reads them: a name given twice has its last value.
+#[derive(Clone, Copy)]
+struct Object<'v, 'a>(&'v [(std::borrow::Cow<'a, str>, Value<'a>)]);
+
+impl<'v, 'a> Object<'v, 'a> {
+    fn get(self, key: &str) -> Option<&'v Value<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn contains_key(self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn text(self, key: &str) -> Option<&'v str> {
+        match self.get(key) {
+            Some(Value::String(text)) => Some(text.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+fn okx(root: Object<'_, '_>, data: &Value<'_>) -> Result<ParsedBook> {
     if let Some(code) = root.get("code") {
-        if code.as_str() != Some("0") {
-            let message = root.get("msg").and_then(Value::as_str).unwrap_or("");
+        if !matches!(code, Value::String(text) if text == "0") {
+            let message = root.text("msg").unwrap_or("");
             let problem = format!("OKX answered with error {} {message}", plain(code));
             return Err(Error::invalid("code", problem.trim_end()));
         }
@@ -84,25 +105,26 @@ fn okx(root: &Map<String, Value>, data: &Value) -> Result<ParsedBook> {
         return Err(Error::invalid("data", "must be a list holding one book"));
     };
     match entries.first() {
-        Some(Value::Object(entry)) => sides(entry, "bids", "asks", "data[0].", Layout::Okx),
+        Some(Value::Object(entry)) => sides(Object(entry), "bids", "asks", "data[0].", Layout::Okx),
         Some(_) => Err(Error::invalid("data[0]", "must be an object holding `bids` and `asks`")),
         None => Err(Error::invalid("data", "is empty: the exchange returned no book")),
     }
 }
 
-fn check_bybit_code(root: &Map<String, Value>) -> Result<()> {
+fn check_bybit_code(root: Object<'_, '_>) -> Result<()> {
     match root.get("retCode") {
         None => Ok(()),
-        Some(code) if code.as_i64() == Some(0) => Ok(()),
+        // Zero as an integer, as serde_json's `as_i64` reads it: `0.0`, `-0` and `"0"` are not.
+        Some(Value::Number("0")) => Ok(()),
         Some(code) => {
-            let message = root.get("retMsg").and_then(Value::as_str).unwrap_or("");
+            let message = root.text("retMsg").unwrap_or("");
             let problem = format!("Bybit answered with error {} {message}", plain(code));
             Err(Error::invalid("retCode", problem.trim_end()))
         }
     }
 }
 
-fn sides(obj: &Map<String, Value>, bids: &str, asks: &str, prefix: &str, layout: Layout) -> Result<ParsedBook> {
+fn sides(obj: Object<'_, '_>, bids: &str, asks: &str, prefix: &str, layout: Layout) -> Result<ParsedBook> {
     let bids = side(obj.get(bids), &format!("{prefix}{bids}"))?;
     let asks = side(obj.get(asks), &format!("{prefix}{asks}"))?;
     OrderBook::assemble(bids, asks, layout)
@@ -138,16 +160,17 @@ fn level(entry: &Value) -> Result<Level> {
     Ok(Level { price, size })
 }
 
-fn decimal_text(value: &Value) -> Result<&str> {
-    value
-        .as_str()
-        .ok_or_else(|| Error::invalid("", "must be a decimal string like \"65000.5\", as the exchanges send it"))
+fn decimal_text<'v>(value: &'v Value<'_>) -> Result<&'v str> {
+    match value {
+        Value::String(text) => Ok(text.as_ref()),
+        _ => Err(Error::invalid("", "must be a decimal string like \"65000.5\", as the exchanges send it")),
+    }
 }
 
-/// A JSON scalar as a person would write it: strings without their quotes.
-fn plain(value: &Value) -> String {
+/// A JSON value as a person would write it: strings without their quotes, anything else as compact JSON.
+fn plain(value: &Value<'_>) -> String {
     match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        Value::String(text) => text.as_ref().to_owned(),
+        other => read::compact(other),
     }
 }
