@@ -190,36 +190,16 @@ const POWERS_OF_TEN: [i128; 39] = {
 /// Operands that fit 64 bits (most figures) are divided in 64 bits: in wasm a 128-bit division is a library call
 /// (`__divti3`, `__modti3`), a 64-bit one a single instruction.
 fn divide_rounded(a: i128, b: i128, how: Round) -> Option<i128> {
-    if let (Ok(a), Ok(b)) = (i64::try_from(a), i64::try_from(b)) {
-        return divide_rounded_64(a, b, how).map(i128::from);
-    }
-    let floor = a.checked_div_euclid(b)?;
-    let rest = a.checked_rem_euclid(b)?;
+    let (floor, rest) = match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => (i128::from(a.checked_div_euclid(b)?), i128::from(a.checked_rem_euclid(b)?)),
+        _ => (a.checked_div_euclid(b)?, a.checked_rem_euclid(b)?),
+    };
     let up = match how {
         Round::Down => false,
         Round::Up => rest > 0,
         Round::Nearest => {
             let other = b.checked_sub(rest)?;
             // At the midpoint, away from zero: up for a positive value, the floor for a negative one.
-            rest > other || (rest == other && a >= 0)
-        }
-    };
-    if up {
-        floor.checked_add(1)
-    } else {
-        Some(floor)
-    }
-}
-
-/// [`divide_rounded`] in 64 bits, the same rule.
-fn divide_rounded_64(a: i64, b: i64, how: Round) -> Option<i64> {
-    let floor = a.checked_div_euclid(b)?;
-    let rest = a.checked_rem_euclid(b)?;
-    let up = match how {
-        Round::Down => false,
-        Round::Up => rest > 0,
-        Round::Nearest => {
-            let other = b.checked_sub(rest)?;
             rest > other || (rest == other && a >= 0)
         }
     };
