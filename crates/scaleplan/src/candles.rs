@@ -857,15 +857,15 @@ fn json(text: &str) -> Result<Value<'_>> {
 /// The values of `names` in the object `value` (named `path`), `None` for a name left out or `null`. Other names
 /// are skipped, a name given twice is refused (as the derived readers did).
 fn fields<'v, 'a, const N: usize>(value: &'v Value<'a>, path: &str, names: &[&str; N]) -> Result<[Option<&'v Value<'a>>; N]> {
+    let what = if path.is_empty() { "candles" } else { path };
     let Value::Object(entries) = value else {
-        let what = if path.is_empty() { "candles" } else { path };
         return Err(Error::invalid(what, format!("must be a JSON object with {}", names.map(|n| format!("`{n}`")).join(", "))));
     };
     let mut found = [None; N];
     for (key, item) in entries {
         let Some(slot) = names.iter().position(|n| *n == key.as_ref()).and_then(|i| found.get_mut(i)) else { continue };
         if slot.is_some() {
-            return Err(Error::invalid(if path.is_empty() { "candles" } else { path }, format!("duplicate field `{key}`")));
+            return Err(Error::invalid(what, format!("duplicate field `{key}`")));
         }
         *slot = Some(item);
     }
@@ -876,8 +876,7 @@ fn fields<'v, 'a, const N: usize>(value: &'v Value<'a>, path: &str, names: &[&st
 fn message<'v>(value: Option<&'v Value<'_>>, name: &str) -> Result<Option<&'v str>> {
     match value {
         None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.as_ref())),
-        Some(_) => Err(Error::invalid(name, "must be a string, the exchange's message")),
+        Some(value) => value.as_str().map(Some).ok_or_else(|| Error::invalid(name, "must be a string, the exchange's message")),
     }
 }
 

@@ -148,13 +148,7 @@ fn parse_entry(index: usize, entry: &crate::read::Value<'_>) -> Result<Preset> {
 
 /// `presets[i]`, followed by `(exchange symbol)` when both are strings, so an error points at the entry.
 fn entry_name(index: usize, entry: &crate::read::Value<'_>) -> String {
-    let text = |key: &str| match entry {
-        crate::read::Value::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).and_then(|(_, v)| match v {
-            crate::read::Value::String(text) => Some(text.as_ref()),
-            _ => None,
-        }),
-        _ => None,
-    };
+    let text = |key: &str| entry.get(key).and_then(crate::read::Value::as_str);
     match (text("exchange"), text("symbol")) {
         (Some(exchange), Some(symbol)) => format!("presets[{index}] ({exchange} {symbol})"),
         _ => format!("presets[{index}]"),

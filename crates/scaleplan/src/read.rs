@@ -40,6 +40,25 @@ pub enum Value<'a> {
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
+impl<'a> Value<'a> {
+    /// The value of `key` in an object, as a map reads it (a name given twice has its last value); `None` for a
+    /// name left out or a value that is not an object.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        match self {
+            Value::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The text of a string value; `None` for any other value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text.as_ref()),
+            _ => None,
+        }
+    }
+}
+
 /// A path segment of an error on its way out of the parser.
 enum Segment {
     Key(String),

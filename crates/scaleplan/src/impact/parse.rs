@@ -48,55 +48,36 @@ pub fn parse_depth(text: &str) -> Result<ParsedBook> {
     Error::check_text_size("book", text, MAX_DEPTH_BYTES, ", more than any exchange's depth response")?;
     let value = read::parse_located(text)
         .map_err(|e| Error::invalid("book", format!("is not valid JSON ({e}); {EXPECTED}")))?;
-    let Value::Object(fields) = &value else {
+    if !matches!(value, Value::Object(_)) {
         return Err(Error::invalid("book", format!("must be a JSON object; {EXPECTED}")));
-    };
-    let root = Object(fields);
+    }
+    // Fields are looked up as a map reads them: a name given twice has its last value (`Value::get`).
+    let root = &value;
     if let Some(data) = root.get("data") {
         return okx(root, data);
     }
     if let Some(result) = root.get("result") {
         check_bybit_code(root)?;
-        let Value::Object(result) = result else {
+        if !matches!(result, Value::Object(_)) {
             return Err(Error::invalid("result", "must be an object holding `b` and `a`"));
-        };
-        return sides(Object(result), "b", "a", "result.", Layout::Bybit);
+        }
+        return sides(result, "b", "a", "result.", Layout::Bybit);
     }
-    if root.contains_key("b") || root.contains_key("a") {
+    let has = |key: &str| root.get(key).is_some();
+    if has("b") || has("a") {
         return sides(root, "b", "a", "", Layout::Bybit);
     }
-    if root.contains_key("bids") || root.contains_key("asks") {
-        let layout = if root.contains_key("lastUpdateId") { Layout::Binance } else { Layout::BidsAsks };
+    if has("bids") || has("asks") {
+        let layout = if has("lastUpdateId") { Layout::Binance } else { Layout::BidsAsks };
         return sides(root, "bids", "asks", "", layout);
     }
     Err(Error::invalid("book", format!("has no bids and asks; {EXPECTED}")))
 }
 
-/// An object's fields, looked up as a map reads them: a name given twice has its last value.
-#[derive(Clone, Copy)]
-struct Object<'v, 'a>(&'v [(std::borrow::Cow<'a, str>, Value<'a>)]);
-
-impl<'v, 'a> Object<'v, 'a> {
-    fn get(self, key: &str) -> Option<&'v Value<'a>> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    fn contains_key(self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
-    fn text(self, key: &str) -> Option<&'v str> {
-        match self.get(key) {
-            Some(Value::String(text)) => Some(text.as_ref()),
-            _ => None,
-        }
-    }
-}
-
-fn okx(root: Object<'_, '_>, data: &Value<'_>) -> Result<ParsedBook> {
+fn okx(root: &Value<'_>, data: &Value<'_>) -> Result<ParsedBook> {
     if let Some(code) = root.get("code") {
-        if !matches!(code, Value::String(text) if text == "0") {
-            let message = root.text("msg").unwrap_or("");
+        if code.as_str() != Some("0") {
+            let message = root.get("msg").and_then(Value::as_str).unwrap_or("");
             let problem = format!("OKX answered with error {} {message}", plain(code));
             return Err(Error::invalid("code", problem.trim_end()));
         }
@@ -105,26 +86,26 @@ fn okx(root: Object<'_, '_>, data: &Value<'_>) -> Result<ParsedBook> {
         return Err(Error::invalid("data", "must be a list holding one book"));
     };
     match entries.first() {
-        Some(Value::Object(entry)) => sides(Object(entry), "bids", "asks", "data[0].", Layout::Okx),
+        Some(entry @ Value::Object(_)) => sides(entry, "bids", "asks", "data[0].", Layout::Okx),
         Some(_) => Err(Error::invalid("data[0]", "must be an object holding `bids` and `asks`")),
         None => Err(Error::invalid("data", "is empty: the exchange returned no book")),
     }
 }
 
-fn check_bybit_code(root: Object<'_, '_>) -> Result<()> {
+fn check_bybit_code(root: &Value<'_>) -> Result<()> {
     match root.get("retCode") {
         None => Ok(()),
         // Zero as an integer, as serde_json's `as_i64` reads it: `0.0`, `-0` and `"0"` are not.
         Some(Value::Number("0")) => Ok(()),
         Some(code) => {
-            let message = root.text("retMsg").unwrap_or("");
+            let message = root.get("retMsg").and_then(Value::as_str).unwrap_or("");
             let problem = format!("Bybit answered with error {} {message}", plain(code));
             Err(Error::invalid("retCode", problem.trim_end()))
         }
     }
 }
 
-fn sides(obj: Object<'_, '_>, bids: &str, asks: &str, prefix: &str, layout: Layout) -> Result<ParsedBook> {
+fn sides(obj: &Value<'_>, bids: &str, asks: &str, prefix: &str, layout: Layout) -> Result<ParsedBook> {
     let bids = side(obj.get(bids), &format!("{prefix}{bids}"))?;
     let asks = side(obj.get(asks), &format!("{prefix}{asks}"))?;
     OrderBook::assemble(bids, asks, layout)
@@ -161,10 +142,9 @@ fn level(entry: &Value) -> Result<Level> {
 }
 
 fn decimal_text<'v>(value: &'v Value<'_>) -> Result<&'v str> {
-    match value {
-        Value::String(text) => Ok(text.as_ref()),
-        _ => Err(Error::invalid("", "must be a decimal string like \"65000.5\", as the exchanges send it")),
-    }
+    value
+        .as_str()
+        .ok_or_else(|| Error::invalid("", "must be a decimal string like \"65000.5\", as the exchanges send it"))
 }
 
 /// A JSON value as a person would write it: strings without their quotes, anything else as compact JSON.
