@@ -332,13 +332,126 @@ pub fn warnings_of(report: &PlanReport, index: usize) -> Vec<Warning> {
     report.warnings.iter().filter(|w| w.tranche() == Some(index)).cloned().collect()
 }
 
+/// The warnings of every tranche, grouped once: entry `i` holds tranche `i`'s, in the report's order.
+pub fn warnings_by_row(report: &PlanReport) -> Vec<Vec<Warning>> {
+    let mut rows = vec![Vec::new(); report.rows.len()];
+    for warning in &report.warnings {
+        if let Some(row) = warning.tranche().and_then(|i| rows.get_mut(i)) {
+            row.push(warning.clone());
+        }
+    }
+    rows
+}
+
+/// At least this many rows of the tranche table are rendered: a plan of up to this many tranches is rendered whole
+/// wherever the table is on the page.
+pub const MIN_ROWS: usize = 24;
+
+/// How far above and below the visible part of the page the tranche table renders its rows, in CSS pixels, so that
+/// scrolling shows rendered rows while the next ones are put in.
+pub const OVERSCAN_PX: f64 = 320.0;
+
+/// What is known of the heights of the tranche table's rows, in CSS pixels: each row as measured while it was
+/// rendered (with its row of warnings, and how many warnings it had then), from which the heights of the rows
+/// never rendered are estimated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Heights {
+    /// Per row: how many warnings it had and its height when it was last measured.
+    measured: Vec<Option<(usize, f64)>>,
+}
+
+/// A tranche's row and one warning under it, until one is measured.
+const DEFAULT_ROW_PX: f64 = 31.0;
+const DEFAULT_WARNING_PX: f64 = 29.0;
+
+impl Heights {
+    /// Records that row `index`, with `warnings` warnings, is `height` high; whether that changes what is known
+    /// (by half a pixel or more: sub-pixel differences are noise).
+    pub fn record(&mut self, index: usize, warnings: usize, height: f64) -> bool {
+        if !height.is_finite() || height <= 0.0 || index > 1_000_000 {
+            return false;
+        }
+        if self.measured.len() <= index {
+            self.measured.resize(index + 1, None);
+        }
+        let Some(slot) = self.measured.get_mut(index) else { return false };
+        let same = matches!(*slot, Some((w, h)) if w == warnings && (h - height).abs() < 0.5);
+        if !same {
+            *slot = Some((warnings, height));
+        }
+        !same
+    }
+
+    /// The height of each row, given how many warnings each has now: as measured when its warnings are as many as
+    /// then, else the mean of the measured rows with as many warnings, else a measured tranche row plus the mean
+    /// height a warning adds.
+    pub fn estimate(&self, warnings: &[usize]) -> Vec<f64> {
+        let mut by_count: Vec<(f64, u32)> = Vec::new();
+        for &(count, height) in self.measured.iter().flatten() {
+            if by_count.len() <= count {
+                by_count.resize(count.min(64) + 1, (0.0, 0));
+            }
+            if let Some(mean) = by_count.get_mut(count) {
+                *mean = (mean.0 + height, mean.1 + 1);
+            }
+        }
+        let mean = |count: usize| by_count.get(count).filter(|m| m.1 > 0).map(|m| m.0 / f64::from(m.1));
+        let row = mean(0).unwrap_or(DEFAULT_ROW_PX);
+        let (added, warned) = by_count.iter().enumerate().skip(1).filter(|(_, m)| m.1 > 0).fold((0.0, 0.0), |(sum, n), (count, m)| {
+            (sum + (m.0 - row * f64::from(m.1)) / count as f64, n + f64::from(m.1))
+        });
+        let per_warning = if warned > 0.0 { (added / warned).max(1.0) } else { DEFAULT_WARNING_PX };
+        warnings
+            .iter()
+            .enumerate()
+            .map(|(index, &count)| match self.measured.get(index).copied().flatten() {
+                Some((then, height)) if then == count => height,
+                _ => mean(count).unwrap_or(row + per_warning * count as f64),
+            })
+            .collect()
+    }
+}
+
+/// Where row `index` starts below the table body's top, the rows being `heights` high.
+pub fn offset(heights: &[f64], index: usize) -> f64 {
+    heights.iter().take(index).sum()
+}
+
+/// The rows of the tranche table to render (`start..end`) when its body's top is `top` pixels below the top of a
+/// viewport `viewport` pixels high and its rows are `heights` high: every row within [`OVERSCAN_PX`] of the
+/// visible part, and at least [`MIN_ROWS`] (all of them in a shorter table).
+pub fn rows_in_view(top: f64, viewport: f64, heights: &[f64]) -> (usize, usize) {
+    let count = heights.len();
+    let (from, to) = (-top - OVERSCAN_PX, viewport - top + OVERSCAN_PX);
+    let mut start = count;
+    let mut end = count;
+    let mut y = 0.0;
+    for (index, &height) in heights.iter().enumerate() {
+        if y >= to {
+            end = index;
+            break;
+        }
+        y += height;
+        if start == count && y > from {
+            start = index;
+        }
+    }
+    // A table wholly below the view renders its first rows, one above it its last ones.
+    let start = start.min(end);
+    let end = end.max(start.saturating_add(MIN_ROWS)).min(count);
+    let start = start.min(end.saturating_sub(MIN_ROWS));
+    (start, end)
+}
+
 /// The results section: the problem that stops evaluation (if any), the summary, the tranche table and the plan's
 /// warnings, then the charts.
 ///
 /// Each row is a memo of its typed row and each cell formats its own figure from it ([`cell_text`]), so a
 /// keystroke formats only the rows that changed, with no table of texts built and copied in between; each row's
 /// warnings are a memo of their own, only the cells and warnings whose texts changed touch the DOM, and the rows are
-/// keyed by index so none is rebuilt.
+/// keyed by index so none is rebuilt. Only the rows near the visible part of the page are rendered
+/// ([`rows_in_view`]); spacer rows stand in for the others, so the table keeps its height and scrolls as a whole
+/// table does, and printing renders every row.
 #[component]
 pub fn Results() -> impl IntoView {
     let planner = Planner::get();
@@ -357,6 +470,48 @@ pub fn Results() -> impl IntoView {
             s.as_ref().map(|s| s.report.warnings.iter().filter(|w| w.tranche().is_none()).cloned().collect::<Vec<_>>())
         })
     });
+    let row_warnings = Memo::new(move |_| planner.shown.with(|s| s.as_ref().map(|s| warnings_by_row(&s.report)).unwrap_or_default()));
+    let warning_counts = Memo::new(move |_| row_warnings.with(|rows| rows.iter().map(Vec::len).collect::<Vec<_>>()));
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let known = RwSignal::new(Heights::default());
+    let heights = Memo::new(move |_| known.with(|known| warning_counts.with(|counts| known.estimate(counts))));
+    let window = RwSignal::new((0, MIN_ROWS));
+    let printing = RwSignal::new(false);
+    let shown_rows = Memo::new(move |_| {
+        let count = count.get();
+        if printing.get() {
+            return 0..count;
+        }
+        let (start, end) = window.get();
+        start.min(count)..end.min(count)
+    });
+    // The heights the spacers above and below the rendered rows stand for.
+    let spacers = Memo::new(move |_| {
+        let rows = shown_rows.get();
+        heights.with(|heights| (offset(heights, rows.start), offset(heights, heights.len()) - offset(heights, rows.end)))
+    });
+    let placer = Placer { body, pending: StoredValue::new(false), passes: StoredValue::new(0), counts: warning_counts, known, heights, window };
+    // Placed again when the table's length or its rows' warnings change, and on every scroll and resize.
+    Effect::new(move |_| {
+        warning_counts.track();
+        placer.place(true);
+    });
+    let listeners = [
+        window_event_listener(leptos::ev::scroll, move |_| placer.place(true)),
+        window_event_listener(leptos::ev::resize, move |_| placer.place(true)),
+        window_event_listener_untyped("beforeprint", move |_| printing.set(true)),
+        window_event_listener_untyped("afterprint", move |_| printing.set(false)),
+    ];
+    on_cleanup(move || listeners.into_iter().for_each(|l| l.remove()));
+    let spacer = move |above: bool| {
+        move || {
+            let (top, bottom) = spacers.get();
+            let height = if above { top } else { bottom };
+            (height >= 0.5).then(|| view! {
+                <tr class="sp-spacer" aria-hidden="true"><td colspan=COLUMNS.len() + 1 style:height=format!("{height:.2}px")></td></tr>
+            })
+        }
+    };
     view! {
         <section class="sp-results" aria-labelledby="sp-results-title">
             <h2 id="sp-results-title">"After each tranche"</h2>
@@ -374,14 +529,16 @@ pub fn Results() -> impl IntoView {
                     }).collect_view()}
                 </dl>
                 <div class="sp-table-wrap" tabindex="0" role="region" aria-label="Tranche results (scrolls sideways)">
-                    <table class="sp-table">
+                    <table class="sp-table" aria-rowcount=move || count.get() + 1>
                         <caption class="sp-visually-hidden">"The position after each tranche fills"</caption>
-                        <thead><tr>
+                        <thead><tr aria-rowindex="1">
                             <th scope="col">"#"</th>
                             {COLUMNS.iter().map(|c| view! { <th scope="col" aria-describedby=help_id(c.key)>{c.header}</th> }).collect_view()}
                         </tr></thead>
-                        <tbody>
-                            <For each=move || 0..count.get() key=|i| *i children=move |i| view! { <ResultRow places index=i /> } />
+                        <tbody node_ref=body>
+                            {spacer(true)}
+                            <For each=move || shown_rows.get() key=|i| *i children=move |i| view! { <ResultRow places row_warnings index=i /> } />
+                            {spacer(false)}
                         </tbody>
                     </table>
                 </div>
@@ -393,6 +550,87 @@ pub fn Results() -> impl IntoView {
             <Legend />
         </section>
     }
+}
+
+/// What places the tranche table's rendered rows ([`rows_in_view`]): the table's body, the heights known and
+/// estimated, and the rows rendered.
+#[derive(Clone, Copy)]
+struct Placer {
+    body: NodeRef<leptos::html::Tbody>,
+    /// Whether a placing waits for the next frame.
+    pending: StoredValue<bool>,
+    /// How many times in a row the rows were placed again only because the ones put in were measured.
+    passes: StoredValue<u8>,
+    /// How many warnings each row has.
+    counts: Memo<Vec<usize>>,
+    known: RwSignal<Heights>,
+    heights: Memo<Vec<f64>>,
+    window: RwSignal<(usize, usize)>,
+}
+
+impl Placer {
+    /// Places the rows in the next frame (once, however often it is asked in this one): measures the rendered
+    /// rows, then renders those near the view. Rows put in are measured in the frame after and the rows placed
+    /// again, at most three times after a scroll, a resize or a change, until the estimate above them settles.
+    fn place(self, fresh: bool) {
+        if fresh {
+            self.passes.set_value(0);
+        }
+        if self.pending.get_value() {
+            return;
+        }
+        self.pending.set_value(true);
+        request_animation_frame(move || {
+            self.pending.set_value(false);
+            let viewport = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
+            let (Some(body), Some(viewport)) = (self.body.get_untracked(), viewport) else { return };
+            let measured = measure_rows(&body);
+            let known = self.counts.with_untracked(|counts| {
+                self.known.with_untracked(|known| {
+                    let mut known = known.clone();
+                    let mut changed = false;
+                    for &(index, height) in &measured {
+                        changed |= known.record(index, counts.get(index).copied().unwrap_or(0), height);
+                    }
+                    changed.then_some(known)
+                })
+            });
+            if let Some(known) = known {
+                self.known.set(known);
+            }
+            let top = body.get_bounding_client_rect().top();
+            let rows = self.heights.with_untracked(|heights| rows_in_view(top, viewport, heights));
+            if rows != self.window.get_untracked() {
+                self.window.set(rows);
+                let pass = self.passes.get_value();
+                if pass < 3 {
+                    self.passes.set_value(pass + 1);
+                    self.place(false);
+                }
+            }
+        });
+    }
+}
+
+/// The rendered tranche rows of the table body `body`: each row's index and its height with its row of warnings.
+fn measure_rows(body: &web_sys::HtmlElement) -> Vec<(usize, f64)> {
+    let rows = body.children();
+    let mut out: Vec<(usize, f64)> = Vec::new();
+    for i in 0..rows.length() {
+        let Some(tr) = rows.item(i) else { continue };
+        let height = tr.get_bounding_client_rect().height();
+        if tr.class_name().contains("sp-warning-row") {
+            if let Some(last) = out.last_mut() {
+                last.1 += height;
+            }
+            continue;
+        }
+        let index = tr.get_attribute("aria-rowindex").and_then(|r| r.parse::<usize>().ok()).and_then(|r| r.checked_sub(2));
+        if let Some(index) = index {
+            out.push((index, height));
+        }
+    }
+    out
 }
 
 /// Every problem of the plan at once: how many, and a list naming each field in the words on screen (its label)
@@ -478,6 +716,8 @@ pub fn people_words(message: &str) -> String {
 fn ResultRow(
     /// The instrument's price and quantity precisions, `None` while no plan is shown.
     places: Memo<Option<(Option<u32>, Option<u32>)>>,
+    /// Every tranche's warnings ([`warnings_by_row`]).
+    row_warnings: Memo<Vec<Vec<Warning>>>,
     /// Which row.
     index: usize,
 ) -> impl IntoView {
@@ -488,13 +728,13 @@ fn ResultRow(
         let (price, quantity) = places.get().unwrap_or_default();
         shown.with(|s| s.as_ref().and_then(|s| s.report.rows.get(index)).map(|row| (row.clone(), price, quantity)))
     });
-    let warnings = Memo::new(move |_| shown.with(|s| s.as_ref().map(|s| warnings_of(&s.report, index)).unwrap_or_default()));
+    let warnings = Memo::new(move |_| row_warnings.with(|rows| rows.get(index).cloned().unwrap_or_default()));
     let flagged = Memo::new(move |_| warnings.with(|w| !w.is_empty()));
     let cell = move |column: &'static Column| {
         move || row.with(|r| r.as_ref().map(|(row, price, quantity)| cell_text(row, column, *price, *quantity)).unwrap_or_default())
     };
     view! {
-        <tr class:sp-flagged=move || flagged.get()>
+        <tr class:sp-flagged=move || flagged.get() aria-rowindex=index + 2>
             <th scope="row">{index + 1}</th>
             {COLUMNS.iter().map(|column| view! { <td data-col=column.key>{cell(column)}</td> }).collect_view()}
         </tr>
@@ -613,6 +853,58 @@ mod tests {
             assert_ne!(warning_title(*kind), "Warning", "{kind}");
             assert!(warning_help(*kind).len() > 40, "{kind}");
         }
+    }
+
+    #[test]
+    fn a_short_table_is_rendered_whole_wherever_it_is() {
+        let heights = Heights::default().estimate(&[0; MIN_ROWS]);
+        for top in [-100_000.0, -500.0, 0.0, 400.0, 5_000.0, 100_000.0] {
+            assert_eq!(rows_in_view(top, 800.0, &heights), (0, MIN_ROWS), "top {top}");
+        }
+        assert_eq!(rows_in_view(0.0, 800.0, &[]), (0, 0));
+    }
+
+    #[test]
+    fn a_long_table_renders_the_rows_near_the_view_and_at_least_the_minimum() {
+        let heights = vec![30.0; 1000];
+        // Body top 3,000 px above the view: rows from (3000 − 320)/30 on, to (3000 + 800 + 320)/30.
+        let (start, end) = rows_in_view(-3000.0, 800.0, &heights);
+        assert_eq!((start, end), (89, 138));
+        assert!(offset(&heights, start + 1) > 3000.0 - OVERSCAN_PX);
+        assert!(offset(&heights, end) >= 3000.0 + 800.0 + OVERSCAN_PX);
+        // Below the view: the first rows; scrolled past the end: the last ones.
+        assert_eq!(rows_in_view(20_000.0, 800.0, &heights), (0, MIN_ROWS));
+        assert_eq!(rows_in_view(-1_000_000.0, 800.0, &heights), (1000 - MIN_ROWS, 1000));
+        // Every rendered row is in the view or within the overscan of it, and the view is covered, whatever the
+        // scroll.
+        for top in (-31_000..1_000).step_by(370) {
+            let top = f64::from(top);
+            let (start, end) = rows_in_view(top, 800.0, &heights);
+            assert!(end - start >= MIN_ROWS && end <= 1000);
+            assert!(end - start <= MIN_ROWS.max(((800.0 + 2.0 * OVERSCAN_PX) / 30.0) as usize + 2), "only the rows near the view");
+            let (first, last) = (top + offset(&heights, start), top + offset(&heights, end));
+            assert!(first <= 0.0 || start == 0, "the view's top is covered at top {top}");
+            assert!(last >= 800.0 || end == 1000, "the view's bottom is covered at top {top}");
+        }
+    }
+
+    #[test]
+    fn heights_are_measured_per_row_and_estimated_for_the_others() {
+        let mut known = Heights::default();
+        assert_eq!(known.estimate(&[0, 1, 2]), vec![DEFAULT_ROW_PX, DEFAULT_ROW_PX + DEFAULT_WARNING_PX, DEFAULT_ROW_PX + 2.0 * DEFAULT_WARNING_PX]);
+        assert!(known.record(0, 0, 30.0));
+        assert!(known.record(1, 0, 32.0));
+        assert!(known.record(2, 1, 80.0));
+        assert!(!known.record(2, 1, 80.3), "sub-pixel changes are noise");
+        assert!(!known.record(3, 0, f64::NAN) && !known.record(3, 0, -1.0) && !known.record(usize::MAX, 0, 30.0));
+        // Rows 0–2 as measured; row 3 like the rows with no warning (mean 31); row 4 like the one with one warning;
+        // row 5 a plain row plus two warnings of 49 each (80 − 31); row 2 now has two warnings, so it is estimated.
+        assert_eq!(known.estimate(&[0, 0, 1, 0, 1, 2]), vec![30.0, 32.0, 80.0, 31.0, 80.0, 31.0 + 2.0 * 49.0]);
+        assert_eq!(known.estimate(&[0, 0, 2]), vec![30.0, 32.0, 31.0 + 2.0 * 49.0]);
+        let heights = known.estimate(&[1; 100]);
+        assert_eq!(offset(&heights, 100), 8000.0);
+        let (start, _) = rows_in_view(-4000.0 - OVERSCAN_PX, 600.0, &heights);
+        assert_eq!(start, 50);
     }
 
     #[test]

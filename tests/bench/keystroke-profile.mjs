@@ -1,5 +1,5 @@
 // Keystroke profile (not a test): Chromium's sampling profiler (CDP Profiler) while the leverage field is edited at
-// 100 tranches, as in keystroke.mjs; prints time per keystroke by function, self and inclusive, and writes
+// 100 tranches (or TRANCHES=n), as in keystroke.mjs; prints time per keystroke by function, self and inclusive, and writes
 // target/keys.cpuprofile (opens in DevTools). Function names need a wasm that kept its name section: wasm-opt drops
 // it, so put wasm-bindgen's output of the cargo build (target/wasm32-unknown-unknown/release/scaleplan-app.wasm,
 // not optimized by wasm-opt) in place of a copy of dist/'s wasm and drop index.html's preload link (its integrity).
@@ -9,14 +9,16 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { start, watchedPage } from "../browser/harness.mjs";
 const dir = process.argv[2];
 const KEYS = Number(process.argv[3] ?? 60);
+const TRANCHES = Number(process.env.TRANCHES ?? 100);
 const guide = readFileSync(new URL("../../crates/scaleplan/data/examples/guide-btc-ladder.json", import.meta.url), "utf8");
 const plan = JSON.parse(guide);
-plan.entries = { ladder: { generate: { from: "65000", to: "61000", count: 100 }, total: { quantity: "1" } } };
+plan.entries = { ladder: { generate: { from: "65000", to: "61000", count: TRANCHES }, total: { quantity: "1" } } };
 const env = await start(dir);
 const { page, context, problems } = await watchedPage(env, { viewport: { width: 1280, height: 900 } });
 await page.addInitScript((text) => { if (!sessionStorage.getItem("s")) { localStorage.setItem("scaleplan.draft.v1", text); sessionStorage.setItem("s", "1"); } }, JSON.stringify(plan));
 await page.goto(`${env.origin}/`);
-await page.locator(".sp-table tbody tr").nth(99).waitFor();
+await page.locator(".sp-table tbody tr").first().waitFor();
+await page.waitForTimeout(500);
 const cdp = await context.newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
