@@ -444,7 +444,18 @@ impl Liquidation {
 /// deducted from, or a wallet that does not cover the maintenance margin at the entry price (the position would be
 /// liquidated as it opens). [`Error::Overflow`] when the numbers leave the decimal range.
 pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
-    liquidation_with(config, config.maintenance.schedule(), None)
+    liquidation_with(config, config.maintenance.schedule(), None, Checks::All)
+}
+
+/// Which checks of its inputs [`liquidation_with`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Every one.
+    All,
+    /// Only those of the resting orders: the caller made a call before with the same model, mode, other positions,
+    /// fee and tiers and it passed the others (a plan's walk, whose later tranches change only the position, its
+    /// margin and what still rests). Checking the tiers and the fee took a twentieth of a plan's evaluation.
+    RestingOnly,
 }
 
 /// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread), and
@@ -455,12 +466,15 @@ pub(crate) fn liquidation_with(
     config: &LiquidationConfig,
     maintenance: Schedule<'_>,
     entry_value: Option<Decimal>,
+    checks: Checks,
 ) -> Result<Liquidation> {
-    check_others(config)?;
     check_resting(config)?;
-    check_fee(config, maintenance)?;
-    if let Schedule::Tiers(tiers) = maintenance {
-        check_tiers(tiers)?;
+    if checks == Checks::All {
+        check_others(config)?;
+        check_fee(config, maintenance)?;
+        if let Schedule::Tiers(tiers) = maintenance {
+            check_tiers(tiers)?;
+        }
     }
     let frame = Frame::new(config, entry_value)?;
     let resting = config.resting;
@@ -510,7 +524,7 @@ pub(crate) fn liquidation_with(
     let bankrupt_equity = (calc(config.wallet.get()) + config.others.unrealized_pnl - resting.margin - resting.fees)
         .get("bankruptcyPrice")?;
     let bankruptcy_notional =
-        (calc(frame.entry_notional) - calc(frame.lean) * bankrupt_equity).get("bankruptcyPrice")?;
+        (calc(frame.entry_notional) - frame.lean(calc(bankrupt_equity))).get("bankruptcyPrice")?;
     let bankruptcy_price = frame.price(Fraction::whole(bankruptcy_notional), config, "bankruptcyPrice")?;
 
     Ok(Liquidation {
@@ -621,6 +635,11 @@ impl Frame {
         }
     }
 
+    /// `lean·x`, without a multiplication ([`Calc::signed`]).
+    fn lean(&self, x: Calc) -> Calc {
+        x.signed(self.lean.is_sign_negative())
+    }
+
     /// What the tiers and the maintenance margin read at the position's `notional`: that notional plus the
     /// resting orders counted with it.
     fn measure(&self, notional: Decimal) -> Result<Decimal> {
@@ -630,7 +649,7 @@ impl Frame {
     /// Equity minus maintenance margin (with the closing fee, if any, in `rate`) at `notional`: positive while the
     /// position survives.
     fn surplus(&self, available: Decimal, rate: Decimal, amount: Decimal, notional: Decimal) -> Result<Decimal> {
-        let equity = calc(available) + calc(self.lean) * (calc(notional) - self.entry_notional);
+        let equity = calc(available) + self.lean(calc(notional) - self.entry_notional);
         (equity - (calc(notional) + self.offset) * rate + amount).get("liquidationPrice")
     }
 
@@ -638,14 +657,14 @@ impl Frame {
     /// `(WB − lean·N_E + cum − offset·(MMR + fee)) / (MMR + fee − lean)`.
     fn root(&self, available: Decimal, rate: Decimal, amount: Decimal, fee: Decimal) -> Result<Fraction> {
         let rate = (calc(rate) + fee).get("liquidationPrice")?;
-        let numerator = calc(available) - calc(self.lean) * self.entry_notional + amount - calc(self.offset) * rate;
+        let numerator = calc(available) - self.lean(calc(self.entry_notional)) + amount - calc(self.offset) * rate;
         Fraction::new(numerator.get("liquidationPrice")?, (calc(rate) - self.lean).get("liquidationPrice")?)
     }
 
     /// Bybit's root, maintenance fixed at the entry value: `N_E − lean·(WB − MM_E)`.
     fn entry_value_root(&self, available: Decimal, applied: Applied) -> Result<Decimal> {
         let maintenance = calc(self.entry_notional) * applied.rate.get() - applied.amount.get();
-        (calc(self.entry_notional) - calc(self.lean) * (calc(available) - maintenance)).get("liquidationPrice")
+        (calc(self.entry_notional) - self.lean(calc(available) - maintenance)).get("liquidationPrice")
     }
 
     /// Refuses a maintenance amount larger than the margin it reduces, and a wallet that does not cover the
