@@ -148,6 +148,12 @@ pub fn round_to_step(value: Decimal, step: Decimal, how: Round, context: &str) -
     (calc(steps.round_dp_with_strategy(0, how.strategy())) * step.abs()).get(context).map(normalize)
 }
 
+/// [`round_to_step`] where it is done in integers, which gives a whole number of steps by construction; `None`
+/// where it falls back to the decimal division (or the step is zero).
+pub(crate) fn round_to_whole_steps(value: Decimal, step: Decimal, how: Round) -> Option<Decimal> {
+    round_to_step_exact(value, step.abs(), how).map(normalize)
+}
+
 /// Rounds to `dp` decimal places with a named strategy.
 pub fn round_dp(value: Decimal, dp: u32, how: Round) -> Decimal {
     round_dp_exact(value, dp, how).map_or_else(|| normalize(value.round_dp_with_strategy(dp, how.strategy())), normalize)
@@ -182,7 +188,7 @@ pub fn normalize(value: Decimal) -> Decimal {
     Decimal::from_parts(lo, mid, 0, value.is_sign_negative(), scale)
 }
 
-fn ten_to(exponent: u32) -> Option<i128> {
+pub(crate) fn ten_to(exponent: u32) -> Option<i128> {
     POWERS_OF_TEN.get(usize::try_from(exponent).ok()?).copied()
 }
 
