@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 pub struct Calc(Option<Decimal>);
 
 /// Starts a checked computation from `value`.
+#[inline]
 pub fn calc(value: Decimal) -> Calc {
     Calc(Some(value))
 }
@@ -35,6 +36,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] when any step of the computation failed.
+    #[inline]
     pub fn get(self, context: &str) -> Result<Decimal> {
         self.0.ok_or_else(|| Error::overflow(context))
     }
@@ -76,6 +78,7 @@ macro_rules! checked_op {
     ($trait:ident, $method:ident, $checked:ident) => {
         impl $trait<Calc> for Calc {
             type Output = Calc;
+            #[inline]
             fn $method(self, rhs: Calc) -> Calc {
                 Calc(match (self.0, rhs.0) {
                     (Some(a), Some(b)) => a.$checked(b),
@@ -85,6 +88,7 @@ macro_rules! checked_op {
         }
         impl $trait<Decimal> for Calc {
             type Output = Calc;
+            #[inline]
             fn $method(self, rhs: Decimal) -> Calc {
                 Calc(self.0.and_then(|a| a.$checked(rhs)))
             }
