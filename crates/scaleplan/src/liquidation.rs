@@ -444,7 +444,18 @@ impl Liquidation {
 /// deducted from, or a wallet that does not cover the maintenance margin at the entry price (the position would be
 /// liquidated as it opens). [`Error::Overflow`] when the numbers leave the decimal range.
 pub fn liquidation(config: &LiquidationConfig) -> Result<Liquidation> {
-    liquidation_with(config, config.maintenance.schedule(), None)
+    liquidation_with(config, config.maintenance.schedule(), None, Checks::All)
+}
+
+/// Which checks of its inputs [`liquidation_with`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Every one.
+    All,
+    /// Only those of the resting orders: the caller made a call before with the same model, mode, other positions,
+    /// fee and tiers and it passed the others (a plan's walk, whose later tranches change only the position, its
+    /// margin and what still rests). Checking the tiers and the fee took a twentieth of a plan's evaluation.
+    RestingOnly,
 }
 
 /// [`liquidation`] with the maintenance schedule given apart from the config (whose own is then unread), and
@@ -455,12 +466,15 @@ pub(crate) fn liquidation_with(
     config: &LiquidationConfig,
     maintenance: Schedule<'_>,
     entry_value: Option<Decimal>,
+    checks: Checks,
 ) -> Result<Liquidation> {
-    check_others(config)?;
     check_resting(config)?;
-    check_fee(config, maintenance)?;
-    if let Schedule::Tiers(tiers) = maintenance {
-        check_tiers(tiers)?;
+    if checks == Checks::All {
+        check_others(config)?;
+        check_fee(config, maintenance)?;
+        if let Schedule::Tiers(tiers) = maintenance {
+            check_tiers(tiers)?;
+        }
     }
     let frame = Frame::new(config, entry_value)?;
     let resting = config.resting;
@@ -490,19 +504,27 @@ pub(crate) fn liquidation_with(
 
     let (liquidation_price, applied) = match (config.model.tier_basis(), config.model.measure(), maintenance) {
         // Looked up at the liquidation price: no price, no tier.
-        (TierBasis::LiquidationNotional, _, Schedule::Tiers(tiers)) => match frame.walk(tiers, available, fee)? {
-            Some((notional, applied)) => match frame.price(notional, config, "liquidationPrice")? {
-                Some(price) => (Some(price), Some(applied)),
+        (TierBasis::LiquidationNotional, _, Schedule::Tiers(tiers)) => {
+            // The walk starts from the entry tier (looked up above at the same measure), checked at the entry.
+            let walked = match entry_tier.index {
+                Some(start) => frame.walk(tiers, start, available, fee)?,
+                None => None,
+            };
+            match walked {
+                Some((notional, applied)) => match frame.price(notional, config, "liquidationPrice")? {
+                    Some(price) => (Some(price), Some(applied)),
+                    None => (None, None),
+                },
                 None => (None, None),
-            },
-            None => (None, None),
-        },
+            }
+        }
         (_, Measure::OnEntryValue, _) => {
             let notional = frame.entry_value_root(available, entry_tier)?;
             (frame.price(Fraction::whole(notional), config, "liquidationPrice")?, Some(entry_tier))
         }
         (_, Measure::AtLiquidation, _) => {
-            let notional = frame.root(available, entry_tier.rate.get(), entry_tier.amount.get(), fee)?;
+            let rate = (calc(entry_tier.rate.get()) + fee).get("liquidationPrice")?;
+            let notional = frame.root(available, rate, entry_tier.amount.get())?;
             (frame.price(notional, config, "liquidationPrice")?, Some(entry_tier))
         }
     };
@@ -510,7 +532,7 @@ pub(crate) fn liquidation_with(
     let bankrupt_equity = (calc(config.wallet.get()) + config.others.unrealized_pnl - resting.margin - resting.fees)
         .get("bankruptcyPrice")?;
     let bankruptcy_notional =
-        (calc(frame.entry_notional) - calc(frame.lean) * bankrupt_equity).get("bankruptcyPrice")?;
+        (calc(frame.entry_notional) - frame.lean(calc(bankrupt_equity))).get("bankruptcyPrice")?;
     let bankruptcy_price = frame.price(Fraction::whole(bankruptcy_notional), config, "bankruptcyPrice")?;
 
     Ok(Liquidation {
@@ -621,6 +643,11 @@ impl Frame {
         }
     }
 
+    /// `lean·x`, without a multiplication ([`Calc::signed`]).
+    fn lean(&self, x: Calc) -> Calc {
+        x.signed(self.lean.is_sign_negative())
+    }
+
     /// What the tiers and the maintenance margin read at the position's `notional`: that notional plus the
     /// resting orders counted with it.
     fn measure(&self, notional: Decimal) -> Result<Decimal> {
@@ -630,22 +657,21 @@ impl Frame {
     /// Equity minus maintenance margin (with the closing fee, if any, in `rate`) at `notional`: positive while the
     /// position survives.
     fn surplus(&self, available: Decimal, rate: Decimal, amount: Decimal, notional: Decimal) -> Result<Decimal> {
-        let equity = calc(available) + calc(self.lean) * (calc(notional) - self.entry_notional);
+        let equity = calc(available) + self.lean(calc(notional) - self.entry_notional);
         (equity - (calc(notional) + self.offset) * rate + amount).get("liquidationPrice")
     }
 
-    /// The notional where equity meets maintenance measured there:
+    /// The notional where equity meets maintenance measured there, `rate` being `MMR + fee`:
     /// `(WB − lean·N_E + cum − offset·(MMR + fee)) / (MMR + fee − lean)`.
-    fn root(&self, available: Decimal, rate: Decimal, amount: Decimal, fee: Decimal) -> Result<Fraction> {
-        let rate = (calc(rate) + fee).get("liquidationPrice")?;
-        let numerator = calc(available) - calc(self.lean) * self.entry_notional + amount - calc(self.offset) * rate;
+    fn root(&self, available: Decimal, rate: Decimal, amount: Decimal) -> Result<Fraction> {
+        let numerator = calc(available) - self.lean(calc(self.entry_notional)) + amount - calc(self.offset) * rate;
         Fraction::new(numerator.get("liquidationPrice")?, (calc(rate) - self.lean).get("liquidationPrice")?)
     }
 
     /// Bybit's root, maintenance fixed at the entry value: `N_E − lean·(WB − MM_E)`.
     fn entry_value_root(&self, available: Decimal, applied: Applied) -> Result<Decimal> {
         let maintenance = calc(self.entry_notional) * applied.rate.get() - applied.amount.get();
-        (calc(self.entry_notional) - calc(self.lean) * (calc(available) - maintenance)).get("liquidationPrice")
+        (calc(self.entry_notional) - self.lean(calc(available) - maintenance)).get("liquidationPrice")
     }
 
     /// Refuses a maintenance amount larger than the margin it reduces, and a wallet that does not cover the
@@ -699,43 +725,43 @@ impl Frame {
     /// margin this is the one self-consistent tier; when a tier's amount leaves a jump (WEEX's and MEXC's tiers have
     /// no amounts) and the surplus is already gone at the boundary, the boundary itself is where the position is
     /// liquidated. Tier bounds are compared with the position's notional plus the resting orders counted with it.
-    fn walk(&self, tiers: &[Tier], available: Decimal, fee: Decimal) -> Result<Option<(Fraction, Applied)>> {
-        let start = tier_index(tiers, self.measure(self.entry_notional)?);
+    ///
+    /// `start` is the entry tier, whose surplus at the entry [`Frame::check_entry`] has found positive already: the
+    /// walk does not work it out again.
+    fn walk(&self, tiers: &[Tier], start: usize, available: Decimal, fee: Decimal) -> Result<Option<(Fraction, Applied)>> {
         let last = tiers.len().saturating_sub(1);
         // Equity falls with notional when `lean` is +1 (a linear long losing as the price drops), so the walk
         // goes down the tiers; otherwise up.
         let descending = self.lean > Decimal::ZERO;
-        let order: Box<dyn Iterator<Item = (usize, &Tier)>> = if descending {
-            Box::new(tiers.iter().enumerate().take(start.saturating_add(1)).rev())
-        } else {
-            Box::new(tiers.iter().enumerate().skip(start))
-        };
         // A tier bound on the measure, as the position's own notional.
         let position_notional = |bound: Decimal| (calc(bound) - self.offset).get("liquidationPrice");
         let mut boundary = self.entry_notional;
-        for (index, tier) in order {
+        let mut index = start;
+        while let Some(tier) = tiers.get(index) {
             let applied = Applied::from_tier(index, tier);
             let rate = (calc(tier.maintenance_margin_rate.get()) + fee).get("liquidationPrice")?;
             let amount = tier.maintenance_amount.get();
-            if self.surplus(available, rate, amount, boundary)? <= Decimal::ZERO {
+            if index != start && self.surplus(available, rate, amount, boundary)? <= Decimal::ZERO {
                 return Ok(Some((Fraction::whole(boundary), applied)));
             }
-            let root = self.root(available, tier.maintenance_margin_rate.get(), amount, fee)?;
+            let root = self.root(available, rate, amount)?;
             if descending {
                 // Below the first tier's floor the first tier still applies.
-                if index == 0 {
+                let Some(below) = index.checked_sub(1) else {
                     return Ok(Some((root, applied)));
-                }
+                };
                 let floor = position_notional(tier.notional_floor.get())?;
                 if root.beyond(floor, true)? {
                     return Ok(Some((root, applied)));
                 }
                 boundary = floor;
+                index = below;
             } else {
                 // Past the last tier's cap the last tier still applies.
                 match tier.notional_cap {
                     Some(cap) if index < last && root.beyond(position_notional(cap.get())?, false)? => {
                         boundary = position_notional(cap.get())?;
+                        index = index.saturating_add(1);
                     }
                     _ => return Ok(Some((root, applied))),
                 }

@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::message::message;
 use crate::ladder::{build_ladder, risk_amount, Ladder, LadderSpec, Liquidity, Rung, Total};
-use crate::liquidation::{Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
+use crate::liquidation::{Checks, Liquidation, MarginMode, Model, RestingOrders, RestingRule, TierBasis};
 use crate::position::Accumulated;
 use crate::num::{calc, divide_to_step, round_dp, Leverage, NonNegative, Price, Round, Side};
 use crate::scaleout::{exit_report, ExitPlan, ExitReport, Held, Setup};
@@ -326,6 +326,9 @@ struct Walk<'a> {
     margin: Decimal,
     /// The rule and what the rungs not yet filled take from the cross wallet, when they are counted.
     resting: Option<(RestingRule, RestingOrders)>,
+    /// Whether a tranche's liquidation has passed the checks of what stays the same from one tranche to the next
+    /// (the model, the fee, the tiers, the other positions), so that the later ones skip them.
+    checked: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -349,6 +352,7 @@ impl<'a> Walk<'a> {
             fees: Decimal::ZERO,
             margin: Decimal::ZERO,
             resting: None,
+            checked: false,
         })
     }
 
@@ -419,7 +423,7 @@ impl<'a> Walk<'a> {
                     },
                     match plan.funding {
                         Some(f) => {
-                            (calc(entry_value) * f.rate.get() * f.intervals.get() * plan.side.sign()).get("funding")?
+                            plan.side.apply(calc(entry_value) * f.rate.get() * f.intervals.get()).get("funding")?
                         }
                         None => Decimal::ZERO,
                     },
@@ -480,15 +484,15 @@ impl<'a> Walk<'a> {
             row.bankruptcy_price = liq.bankruptcy_price();
             row.tier = liq.tier();
         }
-        let sign = plan.side.sign();
+        let side = plan.side;
         if let Some(lp) = row.liquidation_price {
-            let gap = ((calc(p) - lp.get()) * sign).get("liquidationDistance")?;
+            let gap = side.apply(calc(p) - lp.get()).get("liquidationDistance")?;
             row.liquidation_distance = Some(out_ratio(gap, p, "liquidationDistance")?);
         }
         if let Some(stop) = plan.stop {
             let s = stop.get();
             if let Some(lp) = row.liquidation_price {
-                let gap = ((calc(s) - lp.get()) * sign).get("liquidationBeyondStop")?;
+                let gap = side.apply(calc(s) - lp.get()).get("liquidationBeyondStop")?;
                 row.liquidation_beyond_stop = Some(out_ratio(gap, s, "liquidationBeyondStop")?);
             }
             let at_stop = v.value(cum, s).get("lossAtStop")?;
@@ -508,7 +512,7 @@ impl<'a> Walk<'a> {
             // exact average entry.
             let e = self.position.average()?.unwrap_or(e);
             row.liquidation_price = Some(Price::new("liquidationPrice", e)?);
-            let gap = ((calc(p) - e) * sign).get("liquidationDistance")?;
+            let gap = side.apply(calc(p) - e).get("liquidationDistance")?;
             row.liquidation_distance = Some(out_ratio(gap, p, "liquidationDistance")?);
         }
         Ok(row)
@@ -532,14 +536,17 @@ impl<'a> Walk<'a> {
     }
 
     /// The liquidation of `quantity` at `entry`; `None` when the margin is below maintenance at the entry itself.
-    fn liquidation(&self, quantity: Decimal, entry: Decimal, entry_value: Decimal) -> Result<Option<Liquidation>> {
+    fn liquidation(&mut self, quantity: Decimal, entry: Decimal, entry_value: Decimal) -> Result<Option<Liquidation>> {
         let plan = self.plan;
         let wallet = match plan.margin_mode {
             MarginMode::Isolated => self.margin,
             MarginMode::Cross => (calc(plan.account.wallet.get()) - self.fees).get("wallet")?,
         };
         let resting = self.resting.map_or(RestingOrders::default(), |(_, resting)| resting);
-        margining(plan).liquidation_resting(quantity, entry, Some(entry_value), wallet, resting)
+        let checks = if self.checked { Checks::RestingOnly } else { Checks::All };
+        let liquidation = margining(plan).liquidation_resting(quantity, entry, Some(entry_value), wallet, resting, checks)?;
+        self.checked = true;
+        Ok(liquidation)
     }
 
     /// The warnings a row raises.
@@ -548,10 +555,10 @@ impl<'a> Walk<'a> {
         let i = row.index;
         // Messages are for people, who count tranches from 1; the `tranche` field keeps the 0-based index.
         let n = i.saturating_add(1);
-        let sign = plan.side.sign();
+        let side = plan.side;
         let mut out = Vec::new();
         if let Some(stop) = plan.stop {
-            if ((calc(row.price.get()) - stop.get()) * sign).get("stop")? <= Decimal::ZERO {
+            if side.apply(calc(row.price.get()) - stop.get()).get("stop")? <= Decimal::ZERO {
                 let side = if plan.side == Side::Long { "at or below" } else { "at or above" };
                 out.push(Warning::on_tranche(
                     i,
@@ -560,8 +567,8 @@ impl<'a> Walk<'a> {
                 ));
             }
             if let (Some(lp), Some(entry)) = (row.liquidation_price, row.average_entry) {
-                let beyond = (calc(stop.get()) - lp.get()) * sign;
-                let risk = (calc(entry.get()) - stop.get()) * sign;
+                let beyond = side.apply(calc(stop.get()) - lp.get());
+                let risk = side.apply(calc(entry.get()) - stop.get());
                 let (beyond, risk) = (beyond.get("liquidationBeyondStop")?, risk.get("stopDistance")?);
                 if beyond <= Decimal::ZERO {
                     out.push(Warning::on_tranche(

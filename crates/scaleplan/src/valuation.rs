@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::instrument::{ContractKind, Instrument};
 use crate::liquidation::{
-    liquidation_with, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
+    liquidation_with, Checks, Liquidation, LiquidationConfig, Maintenance, MarginMode, Model, OtherPositions, RestingOrders,
     Schedule,
 };
 use crate::num::{calc, divide_to_step, round_dp, Calc, NonNegative, Price, Quantity, Round, Side};
@@ -37,12 +37,11 @@ impl Valuation {
 
     /// PnL of `quantity` from `entry` to `exit`: linear `side·q·(P − E)`; inverse `side·q·CS·(1/E − 1/P)`.
     pub(crate) fn pnl(self, quantity: Decimal, entry: Decimal, exit: Decimal) -> Calc {
-        let sign = self.side.sign();
         match self.contract {
-            ContractKind::Linear => (calc(exit) - entry) * quantity * sign,
-            ContractKind::Inverse { contract_size } => {
-                (calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity * sign
-            }
+            ContractKind::Linear => self.side.apply((calc(exit) - entry) * quantity),
+            ContractKind::Inverse { contract_size } => self
+                .side
+                .apply((calc(Decimal::ONE) / entry - (calc(Decimal::ONE) / exit)) * contract_size.get() * quantity),
         }
     }
 
@@ -54,10 +53,9 @@ impl Valuation {
     /// walk keeps `Σ qᵢ·pᵢ` (or `Σ qᵢ·CS/pᵢ`) and so computes on short exact numbers, and it needs the value at the
     /// exit price anyway (effective leverage, the exit fee at the stop).
     pub(crate) fn pnl_between(self, entry_value: Decimal, at_exit: Decimal) -> Calc {
-        let sign = self.side.sign();
         match self.contract {
-            ContractKind::Linear => (calc(at_exit) - entry_value) * sign,
-            ContractKind::Inverse { .. } => (calc(entry_value) - at_exit) * sign,
+            ContractKind::Linear => self.side.apply(calc(at_exit) - entry_value),
+            ContractKind::Inverse { .. } => self.side.apply(calc(entry_value) - at_exit),
         }
     }
 
@@ -144,11 +142,12 @@ impl Margining<'_> {
         entry: Decimal,
         wallet: Decimal,
     ) -> Result<Option<Liquidation>> {
-        self.liquidation_resting(quantity, entry, None, wallet, RestingOrders::default())
+        self.liquidation_resting(quantity, entry, None, wallet, RestingOrders::default(), Checks::All)
     }
 
     /// [`Margining::liquidation`] with orders still resting that the exchange counts against the cross wallet, and
-    /// the entry's exact value when the caller has it (`Σ qᵢ·pᵢ`, see [`liquidation_with`]).
+    /// the entry's exact value when the caller has it (`Σ qᵢ·pᵢ`, see [`liquidation_with`]), making the `checks`
+    /// asked for.
     pub(crate) fn liquidation_resting(
         &self,
         quantity: Decimal,
@@ -156,6 +155,7 @@ impl Margining<'_> {
         entry_value: Option<Decimal>,
         wallet: Decimal,
         resting: RestingOrders,
+        checks: Checks,
     ) -> Result<Option<Liquidation>> {
         let others = match self.mode {
             MarginMode::Isolated => OtherPositions::default(),
@@ -179,7 +179,7 @@ impl Margining<'_> {
             taker_fee: self.model.reserves_closing_fee(self.mode).then_some(self.instrument.taker_fee),
             tick_size: Price::new("tickSize", self.instrument.tick_size.get()).ok(),
         };
-        match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers), entry_value) {
+        match liquidation_with(&config, Schedule::Tiers(&self.instrument.tiers), entry_value, checks) {
             Ok(l) => Ok(Some(l)),
             Err(Error::Invalid { field, .. }) if field == "walletBalance" => Ok(None),
             Err(e) => Err(e),
