@@ -446,10 +446,10 @@ pub fn rows_in_view(top: f64, viewport: f64, heights: &[f64]) -> (usize, usize) 
 /// The results section: the problem that stops evaluation (if any), the summary, the tranche table and the plan's
 /// warnings, then the charts.
 ///
-/// Each row is a memo of its typed row and each cell formats its own figure from it ([`cell_text`]), so a
-/// keystroke formats only the rows that changed, with no table of texts built and copied in between; each row's
-/// warnings are a memo of their own, only the cells and warnings whose texts changed touch the DOM, and the rows are
-/// keyed by index so none is rebuilt. Only the rows near the visible part of the page are rendered
+/// Each row is a memo of its cells' texts, formatted from the typed report row ([`cell_text`]) with no table of
+/// texts built and copied in between, and one render effect; each row's warnings are a memo of their own. Only the
+/// cells and warnings whose texts changed touch the DOM (a text node is set only when its text differs), and the
+/// rows are keyed by index so none is rebuilt. Only the rows near the visible part of the page are rendered
 /// ([`rows_in_view`]); spacer rows stand in for the others, so the table keeps its height and scrolls as a whole
 /// table does, and printing renders every row.
 #[component]
@@ -722,21 +722,24 @@ fn ResultRow(
     index: usize,
 ) -> impl IntoView {
     let shown = Planner::get().shown;
-    // The typed row with the precisions: the cells read this memo, not `shown`, since a source with many
+    // The texts of the row's cells: one memo and one render effect a row (each cell's text node is set only when
+    // its text changed), not one a cell, since a keystroke runs every one of them again. A source with many
     // subscribers that all run again costs the square of their number (each leaves the source's ordered set).
-    let row = Memo::new(move |_| {
+    let texts = Memo::new(move |_| {
         let (price, quantity) = places.get().unwrap_or_default();
-        shown.with(|s| s.as_ref().and_then(|s| s.report.rows.get(index)).map(|row| (row.clone(), price, quantity)))
+        shown.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.report.rows.get(index))
+                .map(|row| COLUMNS.iter().map(|column| cell_text(row, column, price, quantity)).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     });
     let warnings = Memo::new(move |_| row_warnings.with(|rows| rows.get(index).cloned().unwrap_or_default()));
     let flagged = Memo::new(move |_| warnings.with(|w| !w.is_empty()));
-    let cell = move |column: &'static Column| {
-        move || row.with(|r| r.as_ref().map(|(row, price, quantity)| cell_text(row, column, *price, *quantity)).unwrap_or_default())
-    };
     view! {
         <tr class:sp-flagged=move || flagged.get() aria-rowindex=index + 2>
             <th scope="row">{index + 1}</th>
-            {COLUMNS.iter().map(|column| view! { <td data-col=column.key>{cell(column)}</td> }).collect_view()}
+            {move || texts.get().into_iter().zip(COLUMNS).map(|(text, column)| view! { <td data-col=column.key>{text}</td> }).collect_view()}
         </tr>
         {move || flagged.get().then(|| view! {
             <tr class="sp-warning-row"><td colspan=COLUMNS.len() + 1>
