@@ -448,10 +448,12 @@ pub fn rows_in_view(top: f64, viewport: f64, heights: &[f64]) -> (usize, usize) 
 ///
 /// Each row is a memo of its cells' texts, formatted from the typed report row ([`cell_text`]) with no table of
 /// texts built and copied in between, and one render effect; each row's warnings are a memo of their own. Only the
-/// cells and warnings whose texts changed touch the DOM (a text node is set only when its text differs), and the
-/// rows are keyed by index so none is rebuilt. Only the rows near the visible part of the page are rendered
-/// ([`rows_in_view`]); spacer rows stand in for the others, so the table keeps its height and scrolls as a whole
-/// table does, and printing renders every row.
+/// cells and warnings whose texts changed touch the DOM (a text node is set only when its text differs). Only the
+/// rows near the visible part of the page are rendered ([`rows_in_view`]), in slots that show other rows when the
+/// window moves, so no row is rebuilt; spacer rows stand in for the others, so the table keeps its height and
+/// scrolls as a whole table does, and printing renders every row. The window follows a change of the rows' heights
+/// in the same update as the rows (their heights are estimated from what was measured), and is measured again in
+/// the next frame.
 #[component]
 pub fn Results() -> impl IntoView {
     let planner = Planner::get();
@@ -475,7 +477,14 @@ pub fn Results() -> impl IntoView {
     let body = NodeRef::<leptos::html::Tbody>::new();
     let known = RwSignal::new(Heights::default());
     let heights = Memo::new(move |_| known.with(|known| warning_counts.with(|counts| known.estimate(counts))));
-    let window = RwSignal::new((0, MIN_ROWS));
+    // Where the table's body was last seen (its top below the viewport's, the viewport's height), and from it and
+    // the heights the rows to render: a keystroke that changes rows' warnings moves the window in the same update
+    // as the rows it changes, so the frame lays the table out once, not again after the next frame's measurement.
+    let view = RwSignal::new(None::<(f64, f64)>);
+    let window = Memo::new(move |_| match view.get() {
+        Some((top, viewport)) => heights.with(|heights| rows_in_view(top, viewport, heights)),
+        None => (0, MIN_ROWS),
+    });
     let printing = RwSignal::new(false);
     let shown_rows = Memo::new(move |_| {
         let count = count.get();
@@ -485,12 +494,19 @@ pub fn Results() -> impl IntoView {
         let (start, end) = window.get();
         start.min(count)..end.min(count)
     });
+    // The rendered rows are slots, each showing the row `first + slot`: when the window moves, the slots show other
+    // rows' texts (what a keystroke changes anyway), and no row is built, moved or dropped but at the end.
+    let first = Memo::new(move |_| shown_rows.with(|rows| rows.start));
     // The heights the spacers above and below the rendered rows stand for.
     let spacers = Memo::new(move |_| {
         let rows = shown_rows.get();
-        heights.with(|heights| (offset(heights, rows.start), offset(heights, heights.len()) - offset(heights, rows.end)))
+        // In whole pixels: an estimate a fraction of a pixel off once the rows put in are measured is not worth
+        // laying the table out again in the next frame.
+        heights.with(|heights| {
+            (offset(heights, rows.start).round(), (offset(heights, heights.len()) - offset(heights, rows.end)).round())
+        })
     });
-    let placer = Placer { body, pending: StoredValue::new(false), passes: StoredValue::new(0), counts: warning_counts, known, heights, window };
+    let placer = Placer { body, pending: StoredValue::new(false), passes: StoredValue::new(0), counts: warning_counts, known, view, window };
     // Placed again when the table's length or its rows' warnings change, and on every scroll and resize.
     Effect::new(move |_| {
         warning_counts.track();
@@ -507,8 +523,8 @@ pub fn Results() -> impl IntoView {
         move || {
             let (top, bottom) = spacers.get();
             let height = if above { top } else { bottom };
-            (height >= 0.5).then(|| view! {
-                <tr class="sp-spacer" aria-hidden="true"><td colspan=COLUMNS.len() + 1 style:height=format!("{height:.2}px")></td></tr>
+            (height >= 1.0).then(|| view! {
+                <tr class="sp-spacer" aria-hidden="true"><td colspan=COLUMNS.len() + 1 style:height=format!("{height:.0}px")></td></tr>
             })
         }
     };
@@ -537,7 +553,10 @@ pub fn Results() -> impl IntoView {
                         </tr></thead>
                         <tbody node_ref=body>
                             {spacer(true)}
-                            <For each=move || shown_rows.get() key=|i| *i children=move |i| view! { <ResultRow places row_warnings index=i /> } />
+                            <For each=move || 0..shown_rows.with(|rows| rows.len()) key=|slot| *slot children=move |slot| {
+                                let index = Memo::new(move |_| first.get() + slot);
+                                view! { <ResultRow places row_warnings index /> }
+                            } />
                             {spacer(false)}
                         </tbody>
                     </table>
@@ -564,8 +583,9 @@ struct Placer {
     /// How many warnings each row has.
     counts: Memo<Vec<usize>>,
     known: RwSignal<Heights>,
-    heights: Memo<Vec<f64>>,
-    window: RwSignal<(usize, usize)>,
+    /// The table body's top below the viewport's and the viewport's height, as last measured.
+    view: RwSignal<Option<(f64, f64)>>,
+    window: Memo<(usize, usize)>,
 }
 
 impl Placer {
@@ -584,6 +604,7 @@ impl Placer {
             self.pending.set_value(false);
             let viewport = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
             let (Some(body), Some(viewport)) = (self.body.get_untracked(), viewport) else { return };
+            let before = self.window.get_untracked();
             let measured = measure_rows(&body);
             let known = self.counts.with_untracked(|counts| {
                 self.known.with_untracked(|known| {
@@ -598,10 +619,13 @@ impl Placer {
             if let Some(known) = known {
                 self.known.set(known);
             }
+            // A sub-pixel move is not a move (the window is whole rows, the overscan a third of a screen).
             let top = body.get_bounding_client_rect().top();
-            let rows = self.heights.with_untracked(|heights| rows_in_view(top, viewport, heights));
-            if rows != self.window.get_untracked() {
-                self.window.set(rows);
+            let moved = self.view.with_untracked(|view| view.is_none_or(|(was, high)| (was - top).abs() >= 1.0 || high != viewport));
+            if moved {
+                self.view.set(Some((top, viewport)));
+            }
+            if self.window.get_untracked() != before {
                 let pass = self.passes.get_value();
                 if pass < 3 {
                     self.passes.set_value(pass + 1);
@@ -711,7 +735,8 @@ pub fn people_words(message: &str) -> String {
     chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
-/// Row `index` of the tranche table, and under it the row of its warnings when it has any.
+/// Row `index` of the tranche table (which row a slot of the rendered window shows), and under it the row of its
+/// warnings when it has any.
 #[component]
 fn ResultRow(
     /// The instrument's price and quantity precisions, `None` while no plan is shown.
@@ -719,7 +744,7 @@ fn ResultRow(
     /// Every tranche's warnings ([`warnings_by_row`]).
     row_warnings: Memo<Vec<Vec<Warning>>>,
     /// Which row.
-    index: usize,
+    index: Memo<usize>,
 ) -> impl IntoView {
     let shown = Planner::get().shown;
     // The texts of the row's cells: one memo and one render effect a row (each cell's text node is set only when
@@ -729,16 +754,16 @@ fn ResultRow(
         let (price, quantity) = places.get().unwrap_or_default();
         shown.with(|s| {
             s.as_ref()
-                .and_then(|s| s.report.rows.get(index))
+                .and_then(|s| s.report.rows.get(index.get()))
                 .map(|row| COLUMNS.iter().map(|column| cell_text(row, column, price, quantity)).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     });
-    let warnings = Memo::new(move |_| row_warnings.with(|rows| rows.get(index).cloned().unwrap_or_default()));
+    let warnings = Memo::new(move |_| row_warnings.with(|rows| rows.get(index.get()).cloned().unwrap_or_default()));
     let flagged = Memo::new(move |_| warnings.with(|w| !w.is_empty()));
     view! {
-        <tr class:sp-flagged=move || flagged.get() aria-rowindex=index + 2>
-            <th scope="row">{index + 1}</th>
+        <tr class:sp-flagged=move || flagged.get() aria-rowindex=move || index.get() + 2>
+            <th scope="row">{move || index.get() + 1}</th>
             {move || texts.get().into_iter().zip(COLUMNS).map(|(text, column)| view! { <td data-col=column.key>{text}</td> }).collect_view()}
         </tr>
         {move || flagged.get().then(|| view! {
