@@ -66,12 +66,14 @@ pub fn Field(
     let id = field_id(&pointer);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
+    // A memo, so that a keystroke, which changes the draft every input reads, sets only the inputs whose text it
+    // changed (setting a hundred inputs' values was a tenth of a keystroke's script).
     let value = {
         let pointer = pointer.clone();
-        move || match setting {
+        Memo::new(move |_| match setting {
             Some(s) => s.value.get(),
             None => planner.draft.with(|d| bound::read(d, &pointer)),
-        }
+        })
     };
     // The core's messages for this field, or for anything under it (the items of a list).
     let error = {
@@ -90,7 +92,7 @@ pub fn Field(
             <input id=id type="text" inputmode=inputmode autocomplete="off" spellcheck="false"
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
-                prop:value=value
+                prop:value=move || value.get()
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
                     match setting {
@@ -123,17 +125,18 @@ pub fn Choice(
 ) -> impl IntoView {
     let planner = Planner::get();
     let id = field_id(&pointer);
+    // A memo, as in [`Field`]: a keystroke elsewhere leaves the choice and its options untouched.
     let current = {
         let pointer = pointer.clone();
-        move || match setting {
+        Memo::new(move |_| match setting {
             Some(s) => s.value.get(),
             None => planner.draft.with(|d| d.text(&pointer)),
-        }
+        })
     };
     view! {
         <div class="sp-field">
             <label for=id.clone()>{label}</label>
-            <select id=id prop:value=current.clone()
+            <select id=id prop:value=move || current.get()
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
                     match setting {
@@ -142,8 +145,7 @@ pub fn Choice(
                     }
                 }>
                 {options.into_iter().map(|(value, text)| {
-                    let current = current.clone();
-                    view! { <option value=value selected=move || current() == value>{text}</option> }
+                    view! { <option value=value selected=move || current.with(|c| c == value)>{text}</option> }
                 }).collect_view()}
             </select>
         </div>
