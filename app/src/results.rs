@@ -571,8 +571,8 @@ pub fn Results() -> impl IntoView {
     }
 }
 
-/// What places the tranche table's rendered rows ([`rows_in_view`]): the table's body, the heights known and
-/// estimated, and the rows rendered.
+/// What places the tranche table's rendered rows ([`rows_in_view`]): the table's body, the heights measured, where the
+/// body was last seen, and the window of rows that follows from them.
 #[derive(Clone, Copy)]
 struct Placer {
     body: NodeRef<leptos::html::Tbody>,
